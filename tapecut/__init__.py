@@ -1,0 +1,3 @@
+"""Tapecut: an anti-bureaucracy mailbox."""
+
+__version__ = "0.1.0"

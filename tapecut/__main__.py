@@ -1,0 +1,3 @@
+from tapecut.cli import main
+
+main()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "tapecut.core"
+    label = "core"
+    verbose_name = "Tapecut core"
+
+    def ready(self) -> None:
+        from tapecut.core import checks  # noqa: F401  (registers system checks)

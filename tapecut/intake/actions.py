@@ -1,0 +1,308 @@
+"""Every write in intake goes through these ``do_*`` functions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tapecut.accounts import crypto
+from tapecut.core import audit, jobs, storage
+from tapecut.core.language import guess_language
+from tapecut.intake import identity
+from tapecut.intake.addresses import mask, normalise
+from tapecut.intake.models import (
+    Attachment,
+    Channel,
+    FollowUp,
+    InboundMessage,
+    MessageRef,
+    Mode,
+    Report,
+)
+from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message
+from tapecut.intake.signals import followup_created, report_created
+
+log = logging.getLogger(__name__)
+
+PARSE_JOB = "intake.parse"
+
+
+def mode_for_recipients(recipients: Iterable[str], requested: str | None = None) -> str:
+    """Mail to an anonymous address is anonymous whatever else was asked for."""
+    rcpts = {normalise(r) for r in recipients}
+    if rcpts & set(settings.TAPECUT_ANONYMOUS_RECIPIENTS):
+        return Mode.ANONYMOUS
+    return requested or settings.TAPECUT_DEFAULT_MODE
+
+
+def do_store_inbound(
+    raw: bytes,
+    *,
+    channel: str,
+    envelope_from: str = "",
+    envelope_to: Iterable[str] = (),
+    mode: str | None = None,
+    extra: dict[str, Any] | None = None,
+    enqueue: bool = True,
+) -> tuple[InboundMessage, bool]:
+    """Store the exact bytes once; return the message and whether it is new.
+
+    Raises ``storage.StoreFull`` or a database error when the bytes could not be kept: the
+    caller must then not acknowledge the message.
+    """
+    recipients = [r for r in envelope_to]
+    mode = mode_for_recipients(recipients, mode)
+    protect = mode != Mode.NAMED
+    digest = crypto.keyed_hash(raw) if protect else storage.sha256_hex(raw)
+    existing = InboundMessage.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    stored = crypto.encrypt(raw) if protect else raw
+    inline = len(stored) <= settings.TAPECUT_INLINE_RAW_MAX
+    if not inline:
+        storage.put_blob(stored, digest)
+    msg = InboundMessage(
+        sha256=digest,
+        channel=channel,
+        mode=mode,
+        envelope_from="" if protect else envelope_from,
+        envelope_to=recipients,
+        envelope_extra=_protect_extra(extra or {}, protect),
+        received_at=timezone.now(),
+        size=len(raw),
+        raw_inline=stored if inline else None,
+        encrypted=protect,
+    )
+    if protect and envelope_from:
+        msg.envelope_extra["sender_ciphertext"] = crypto.encrypt(envelope_from.encode()).decode()
+    try:
+        with transaction.atomic():
+            msg.save()
+            if enqueue:
+                jobs.enqueue(PARSE_JOB, {"inbound_id": msg.pk}, key=f"parse:{msg.pk}")
+    except IntegrityError:
+        # Another process stored the same bytes a moment ago.
+        return InboundMessage.objects.get(sha256=digest), False
+    log.info(
+        "stored inbound %s via %s from %s (%d bytes)",
+        msg.pk,
+        channel,
+        "(protected)" if protect else mask(envelope_from),
+        len(raw),
+    )
+    return msg, True
+
+
+def _protect_extra(extra: dict[str, Any], protect: bool) -> dict[str, Any]:
+    if not protect:
+        return dict(extra)
+    # An mbox "From " line names the sender: keep it only encrypted.
+    return {
+        k: (crypto.encrypt(str(v).encode()).decode() if k == "mbox_from" else v)
+        for k, v in extra.items()
+    }
+
+
+def raw_bytes(msg: InboundMessage) -> bytes:
+    """The original bytes (decrypted where stored encrypted)."""
+    data = msg.stored_bytes()
+    return crypto.decrypt(data) if msg.encrypted else data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str
+    report_id: int | None = None
+    followup_id: int | None = None
+    reason: str = ""
+
+
+def do_process_inbound(msg: InboundMessage, *, final: bool = False) -> Outcome:
+    """Parse a stored message into a report, a follow-up or a non-report.
+
+    A message that cannot be understood is quarantined with a reason. An unexpected error is
+    ours: it is raised so that the job is retried, unless ``final`` (bulk import) or the attempts
+    are used up, when the message is quarantined with the error as its reason.
+    """
+    if msg.state != InboundMessage.State.PENDING:
+        return Outcome(msg.outcome or msg.state, reason=msg.reason)
+    try:
+        parsed = parse_message(raw_bytes(msg))
+    except MessageRejected as exc:
+        return do_quarantine(msg, str(exc))
+    except Exception as exc:
+        msg.attempts += 1
+        InboundMessage.objects.filter(pk=msg.pk).update(
+            attempts=msg.attempts, last_error=repr(exc)[:2000]
+        )
+        if final or msg.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
+            log.exception("parser failed on inbound %s; quarantined", msg.pk)
+            return do_quarantine(msg, f"The parser failed on this message: {exc!r}")
+        raise
+    with transaction.atomic():
+        return _apply(msg, parsed)
+
+
+def do_quarantine(msg: InboundMessage, reason: str) -> Outcome:
+    InboundMessage.objects.filter(pk=msg.pk).update(
+        state=InboundMessage.State.QUARANTINED, reason=reason[:5000], parsed_at=timezone.now()
+    )
+    msg.state, msg.reason = InboundMessage.State.QUARANTINED, reason
+    log.info("quarantined inbound %s: %s", msg.pk, reason[:200])
+    return Outcome("quarantined", reason=reason)
+
+
+def _apply(msg: InboundMessage, parsed: ParsedMessage) -> Outcome:
+    # Re-check under the transaction: another worker may have finished it meanwhile.
+    fresh = InboundMessage.objects.select_for_update().get(pk=msg.pk)
+    if fresh.state != InboundMessage.State.PENDING:
+        return Outcome(fresh.outcome or fresh.state, reason=fresh.reason)
+    msg.message_id = parsed.message_id[:998]
+    if not parsed.is_report:
+        return _finish(msg, InboundMessage.Outcome.NON_REPORT, parsed.non_report_reason)
+    report = find_thread(parsed, msg)
+    if report is not None:
+        followup = _create_followup(msg, parsed, report)
+        _finish(msg, InboundMessage.Outcome.REPLY, f"follow-up on report {report.pk}")
+        transaction.on_commit(lambda: followup_created.send(FollowUp, followup=followup))
+        return Outcome("reply", report_id=report.pk, followup_id=followup.pk)
+    report = _create_report(msg, parsed)
+    _finish(msg, InboundMessage.Outcome.REPORT, "")
+    transaction.on_commit(lambda: report_created.send(Report, report=report))
+    return Outcome("report", report_id=report.pk)
+
+
+def _finish(msg: InboundMessage, outcome: str, reason: str) -> Outcome:
+    InboundMessage.objects.filter(pk=msg.pk).update(
+        state=InboundMessage.State.PARSED,
+        outcome=outcome,
+        reason=reason,
+        message_id=msg.message_id,
+        parsed_at=timezone.now(),
+    )
+    msg.state, msg.outcome, msg.reason = InboundMessage.State.PARSED, outcome, reason
+    return Outcome(outcome, reason=reason)
+
+
+def find_thread(parsed: ParsedMessage, msg: InboundMessage) -> Report | None:
+    """The report this message answers: by Message-ID references, else by subject and sender."""
+    refs = [r for r in (parsed.in_reply_to, *parsed.references) if r]
+    if refs:
+        ref = MessageRef.objects.filter(message_id__in=refs).select_related("report").first()
+        if ref is not None:
+            return ref.report
+    if not (parsed.is_reply and parsed.thread_subject and parsed.from_address):
+        return None
+    since = timezone.now() - timedelta(days=settings.TAPECUT_REPLY_SUBJECT_DAYS)
+    candidates = Report.objects.filter(
+        thread_subject=parsed.thread_subject[:500], received_at__gte=since
+    )
+    # Named reporters match by address, protected ones by their keyed hash.
+    match = candidates.filter(reporter__address=parsed.from_address, mode=Mode.NAMED)
+    if msg.mode != Mode.NAMED:
+        match = candidates.filter(
+            reporter__address_hmac=crypto.keyed_hash(parsed.from_address), mode=msg.mode
+        )
+    return match.order_by("-received_at").first()
+
+
+def _create_report(msg: InboundMessage, parsed: ParsedMessage) -> Report:
+    reporter = identity.resolve_reporter(parsed.from_address, parsed.from_name, msg.mode)
+    text, quoted = identity.visible_text(parsed, msg.mode)
+    report = Report.objects.create(
+        inbound=msg,
+        reporter=reporter,
+        mode=msg.mode,
+        channel=msg.channel,
+        subject=parsed.subject[:500],
+        text=text,
+        quoted_text=quoted,
+        forwarded=[
+            {"sender": f.sender, "date": f.date, "subject": f.subject, "text": f.text}
+            for f in parsed.forwarded
+        ],
+        language=guess_language(" ".join([parsed.subject, text])),
+        message_id=parsed.message_id[:998],
+        thread_subject=parsed.thread_subject[:500],
+        is_demo=bool(msg.envelope_extra.get("demo")),
+        received_at=parsed_time(parsed, msg),
+    )
+    _add_refs(report, [parsed.message_id])
+    _store_attachments(msg, parsed, report)
+    return report
+
+
+def parsed_time(parsed: ParsedMessage, msg: InboundMessage) -> Any:
+    # Imports keep the message's own date; live channels use the arrival time.
+    if msg.channel == Channel.IMPORT and parsed.date is not None:
+        return parsed.date
+    return msg.received_at
+
+
+def _create_followup(msg: InboundMessage, parsed: ParsedMessage, report: Report) -> FollowUp:
+    text, quoted = identity.visible_text(parsed, msg.mode)
+    followup = FollowUp.objects.create(
+        report=report,
+        inbound=msg,
+        author=FollowUp.Author.REPORTER,
+        text=text,
+        quoted_text=quoted,
+        message_id=parsed.message_id[:998],
+        created_at=parsed_time(parsed, msg),
+    )
+    _add_refs(report, [parsed.message_id])
+    _store_attachments(msg, parsed, report)
+    return followup
+
+
+def _add_refs(report: Report, message_ids: Iterable[str]) -> None:
+    for mid in message_ids:
+        if mid and not MessageRef.objects.filter(message_id=mid[:998]).exists():
+            MessageRef.objects.create(message_id=mid[:998], report=report)
+
+
+def add_message_ref(report: Report, message_id: str) -> None:
+    """Remember one of our own outgoing Message-IDs so that replies to it thread here."""
+    _add_refs(report, [message_id])
+
+
+def _store_attachments(msg: InboundMessage, parsed: ParsedMessage, report: Report) -> None:
+    for part in parsed.attachments:
+        data = crypto.encrypt(part.data) if msg.encrypted else part.data
+        storage.put_blob(data, part.sha256 if not msg.encrypted else None)
+        Attachment.objects.create(
+            inbound=msg,
+            report=report,
+            filename=part.filename[:255],
+            declared_type=part.declared_type[:255],
+            sniffed_type=part.sniffed_type[:255],
+            size=part.size,
+            sha256=part.sha256 if not msg.encrypted else storage.sha256_hex(data),
+            encrypted=msg.encrypted,
+        )
+
+
+@jobs.handler(PARSE_JOB)
+def _parse_job(payload: dict[str, Any]) -> None:
+    msg = InboundMessage.objects.filter(pk=payload["inbound_id"]).first()
+    if msg is None:
+        raise jobs.PermanentError(f"inbound message {payload['inbound_id']} does not exist")
+    do_process_inbound(msg)
+
+
+def do_reparse(msg: InboundMessage, *, actor: Any = None) -> Outcome:
+    """Put a quarantined message back through the parser (after a parser fix)."""
+    if msg.state == InboundMessage.State.QUARANTINED:
+        InboundMessage.objects.filter(pk=msg.pk).update(
+            state=InboundMessage.State.PENDING, reason="", attempts=0
+        )
+        msg.refresh_from_db()
+        audit.record("inbound.reparse", msg, actor=actor)
+    return do_process_inbound(msg, final=True)

@@ -1,0 +1,161 @@
+"""Django settings for Tapecut, all from the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from tapecut.envconf import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("TAPECUT_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not SECRET_KEY:
+    # A development key; tapecut.E001 refuses it when DEBUG is off and TAPECUT_ALLOW_DEV_KEY unset.
+    SECRET_KEY = "tapecut-development-key-not-for-production"  # noqa: S105
+TAPECUT_ALLOW_DEV_KEY = env_bool("TAPECUT_ALLOW_DEV_KEY", True)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tapecut.core",
+    "tapecut.accounts",
+    "tapecut.intake",
+    "tapecut.analysis",
+    "tapecut.triage",
+    "tapecut.insights",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tapecut.urls"
+WSGI_APPLICATION = "tapecut.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "tapecut.sqlite3",
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/reports/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+SESSION_COOKIE_AGE = env_int("TAPECUT_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("TAPECUT_HTTPS", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "outbox"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tapecut@localhost")
+
+# --- Tapecut ---------------------------------------------------------------------------------
+TAPECUT_BASE_URL = env_str("TAPECUT_BASE_URL", "http://localhost:8000")
+TAPECUT_STORE_DIR = Path(env_str("TAPECUT_STORE_DIR", str(VAR_DIR / "store")))
+TAPECUT_INLINE_RAW_MAX = env_int("TAPECUT_INLINE_RAW_MAX", 64 * 1024)
+TAPECUT_MAX_MESSAGE_BYTES = env_int("TAPECUT_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+TAPECUT_RECIPIENTS = [
+    a.lower() for a in env_list("TAPECUT_RECIPIENTS", ["bureaucracy@corp.example"])
+]
+TAPECUT_ANONYMOUS_RECIPIENTS = [
+    a.lower() for a in env_list("TAPECUT_ANONYMOUS_RECIPIENTS", ["anonymous@corp.example"])
+]
+TAPECUT_DEFAULT_MODE = env_str("TAPECUT_DEFAULT_MODE", "named")
+TAPECUT_SMTP_HOST = env_str("TAPECUT_SMTP_HOST", "127.0.0.1")
+TAPECUT_SMTP_PORT = env_int("TAPECUT_SMTP_PORT", 2525)
+TAPECUT_WORKER_POLL_SECONDS = env_float("TAPECUT_WORKER_POLL_SECONDS", 1.0)
+TAPECUT_JOB_LEASE_SECONDS = env_int("TAPECUT_JOB_LEASE_SECONDS", 300)
+TAPECUT_JOB_MAX_ATTEMPTS = env_int("TAPECUT_JOB_MAX_ATTEMPTS", 5)
+TAPECUT_PARSE_TIMEOUT_SECONDS = env_float("TAPECUT_PARSE_TIMEOUT_SECONDS", 30.0)
+TAPECUT_REPLY_SUBJECT_DAYS = env_int("TAPECUT_REPLY_SUBJECT_DAYS", 30)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TAPECUT_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
