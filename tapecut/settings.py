@@ -73,7 +73,9 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "tapecut.sqlite3",
+            "NAME": str(VAR_DIR / "tapecut.sqlite3"),
+            # A file, not memory, so that servers started by tests share the test database.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
             "OPTIONS": {
                 "timeout": 30,
                 "transaction_mode": "IMMEDIATE",

@@ -1,0 +1,146 @@
+"""What the analysis stages learn about reports: themes, duplicates, categories, impact."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tapecut.intake.models import Report
+
+
+class Category(models.Model):
+    """One entry of the red-tape taxonomy (configurable; a default ships with Tapecut)."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name_en = models.CharField(max_length=100)
+    name_de = models.CharField(max_length=100, blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    description_de = models.TextField(blank=True, default="")
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Theme(models.Model):
+    """A group of reports about one problem."""
+
+    title = models.CharField(max_length=200, blank=True, default="")
+    summary = models.TextField(blank=True, default="")
+    keywords = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=8, blank=True, default="")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    centroid = models.BinaryField(null=True, blank=True)
+    report_count = models.PositiveIntegerField(default=0)
+    hours_per_year = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-report_count", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or ", ".join(self.keywords[:3]) or f"Theme {self.pk}"
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+
+class ReportAnalysis(models.Model):
+    """One row per report: what every stage found."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="analysis")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    language = models.CharField(max_length=8, blank=True, default="")
+    redacted_text = models.TextField(blank=True, default="")
+    embedding = models.BinaryField(null=True, blank=True)
+    embedder = models.CharField(max_length=100, blank=True, default="")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category_confidence = models.FloatField(default=0.0)
+    # Set when a person chose the category: a training example for the classifier.
+    category_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category_confirmed_at = models.DateTimeField(null=True, blank=True)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="analyses"
+    )
+    hours_per_year = models.FloatField(null=True, blank=True)
+    impact = models.JSONField(default=dict, blank=True)  # parsed figures + evidence spans
+    analysed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Analysis of report {self.report_id}"
+
+
+class DuplicateLink(models.Model):
+    """Two reports about the same thing: a suggestion, or a merge (which can be undone)."""
+
+    class Kind(models.TextChoices):
+        LEXICAL = "lexical", _("Near-identical text")
+        SEMANTIC = "semantic", _("Same problem, other words")
+        MANUAL = "manual", _("Merged by hand")
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        MERGED = "merged", _("Merged")
+        REJECTED = "rejected", _("Rejected")
+        UNMERGED = "unmerged", _("Unmerged")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="duplicate_links")
+    # The canonical report this one duplicates (the older one).
+    original = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="duplicated_by")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    score = models.FloatField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "original"], name="duplicate_pair_unique")
+        ]
+        indexes = [models.Index(fields=["state", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ~ {self.original_id} ({self.kind} {self.score:.2f}, {self.state})"
+
+
+class LshBand(models.Model):
+    """MinHash LSH band hashes in an indexed table, so that every worker shares the index."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    band = models.PositiveSmallIntegerField()
+    bucket = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "bucket"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.band}:{self.bucket}"
