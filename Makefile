@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two test processes: the suite is sized for a 2-core machine.
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile
+LINTED := tapecut conftest.py
 
-.PHONY: install run test lint typecheck pytest pytest-pg clean
+.PHONY: install run demo test lint typecheck test-deps pytest pytest-pg clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,20 +17,32 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Migrate, create the demo login, import the demo mailbox, serve; Ctrl-C stops everything.
 run: install
 	$(BIN)/tapecut demo
 
+# The same set-up without starting the servers.
+demo: install
+	$(BIN)/tapecut demo --no-serve
+
 lint: install
-	$(BIN)/ruff format --check tapecut
-	$(BIN)/ruff check tapecut
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
 
 typecheck: install
 	$(BIN)/mypy tapecut
 
-pytest: install
-	$(BIN)/pytest -n 2 --dist loadfile
+# System packages some tests need (e.g. Dovecot for the IMAP tests), where a script names them.
+test-deps:
+	if [ -f scripts/install-test-deps.sh ]; then sh scripts/install-test-deps.sh; fi
 
-test: lint typecheck pytest
+pytest: install test-deps
+	$(PYTEST)
+
+pytest-pg: install test-deps
+	scripts/with-postgres.sh $(PYTEST)
+
+test: lint typecheck pytest pytest-pg
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -100,14 +100,55 @@ def do_store_inbound(
     return msg, True
 
 
+# Envelope details that never name the sender; every other one is encrypted for protected mail
+# (an mbox "From " line, an import path with a person's folder, a client address …).
+SAFE_EXTRA_KEYS = frozenset(
+    {"demo", "format", "mbox_index", "imap_folder", "imap_uid", "sender_ciphertext"}
+)
+
+
 def _protect_extra(extra: dict[str, Any], protect: bool) -> dict[str, Any]:
     if not protect:
         return dict(extra)
-    # An mbox "From " line names the sender: keep it only encrypted.
     return {
-        k: (crypto.encrypt(str(v).encode()).decode() if k == "mbox_from" else v)
+        k: (v if k in SAFE_EXTRA_KEYS else crypto.encrypt(str(v).encode()).decode())
         for k, v in extra.items()
     }
+
+
+def do_protect_inbound(msg: InboundMessage, mode: str) -> None:
+    """Re-store a named message encrypted, because it turned out to belong to a protected thread.
+
+    Runs inside the caller's transaction; the plain copy in the store goes only after commit.
+    """
+    if msg.encrypted:
+        return
+    raw = raw_bytes(msg)
+    old_digest, had_blob = msg.sha256, msg.raw_inline is None
+    stored = crypto.encrypt(raw)
+    msg.sha256 = crypto.keyed_hash(raw)
+    inline = len(stored) <= settings.TAPECUT_INLINE_RAW_MAX
+    if not inline:
+        storage.put_blob(stored, msg.sha256)
+    msg.raw_inline = stored if inline else None
+    extra = _protect_extra(msg.envelope_extra, True)
+    if msg.envelope_from:
+        extra["sender_ciphertext"] = crypto.encrypt(msg.envelope_from.encode()).decode()
+    msg.envelope_extra, msg.envelope_from = extra, ""
+    msg.mode, msg.encrypted = mode, True
+    msg.save(
+        update_fields=[
+            "sha256",
+            "raw_inline",
+            "envelope_extra",
+            "envelope_from",
+            "mode",
+            "encrypted",
+        ]
+    )
+    if had_blob:
+        transaction.on_commit(lambda: storage.blob_path(old_digest).unlink(missing_ok=True))
+    audit.record("inbound.protect", msg, mode=mode)
 
 
 def raw_bytes(msg: InboundMessage) -> bytes:
@@ -164,10 +205,16 @@ def _apply(msg: InboundMessage, parsed: ParsedMessage) -> Outcome:
     fresh = InboundMessage.objects.select_for_update().get(pk=msg.pk)
     if fresh.state != InboundMessage.State.PENDING:
         return Outcome(fresh.outcome or fresh.state, reason=fresh.reason)
-    msg.message_id = parsed.message_id[:998]
+    msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
     if not parsed.is_report:
         return _finish(msg, InboundMessage.Outcome.NON_REPORT, parsed.non_report_reason)
     report = find_thread(parsed, msg)
+    if report is not None and identity.is_protected(report.mode) and msg.mode == Mode.NAMED:
+        # A named reply to a protected report would name its reporter: protect it too.
+        do_protect_inbound(msg, report.mode)
+        msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
+    # From here on only what this mode may store in plain columns (ids hashed, names scrubbed).
+    parsed = identity.for_storage(parsed, msg.mode)
     if report is not None:
         followup = _create_followup(msg, parsed, report)
         _finish(msg, InboundMessage.Outcome.REPLY, f"follow-up on report {report.pk}")
@@ -195,14 +242,17 @@ def find_thread(parsed: ParsedMessage, msg: InboundMessage) -> Report | None:
     """The report this message answers: by Message-ID references, else by subject and sender."""
     refs = [r for r in (parsed.in_reply_to, *parsed.references) if r]
     if refs:
-        ref = MessageRef.objects.filter(message_id__in=refs).select_related("report").first()
+        # Protected reports keep keyed hashes of their message-ids: look for both forms.
+        keys = identity.thread_keys(refs)
+        ref = MessageRef.objects.filter(message_id__in=keys).select_related("report").first()
         if ref is not None:
             return ref.report
     if not (parsed.is_reply and parsed.thread_subject and parsed.from_address):
         return None
     since = timezone.now() - timedelta(days=settings.TAPECUT_REPLY_SUBJECT_DAYS)
     candidates = Report.objects.filter(
-        thread_subject=parsed.thread_subject[:500], received_at__gte=since
+        thread_subject=identity.stored_thread_subject(parsed.thread_subject, msg.mode)[:500],
+        received_at__gte=since,
     )
     # Named reporters match by address, protected ones by their keyed hash.
     match = candidates.filter(reporter__address=parsed.from_address, mode=Mode.NAMED)

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "tapecut.intake"
     label = "intake"
+
+    def ready(self) -> None:
+        # Registers the intake job handlers (intake.parse) for ``tapecut worker``.
+        from tapecut.intake import actions  # noqa: F401

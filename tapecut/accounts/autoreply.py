@@ -1,0 +1,156 @@
+"""The automatic answer to a report that came by email: the receipt code and where to use it.
+
+It is sent by a job, so that a mail server that is down only delays it. The job's payload holds
+the report's id and nothing else; the recipient and the code wait in ``PendingMail``, encrypted,
+and the row is emptied once the mail is out. The answer's own Message-ID is added to the report's
+thread, so that a reply to it becomes a follow-up without anyone learning who wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from email import message_from_bytes, policy
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tapecut.accounts import crypto
+from tapecut.accounts.actions import do_issue_receipt
+from tapecut.accounts.models import PendingMail
+from tapecut.core import audit, jobs
+from tapecut.intake import identity
+from tapecut.intake.actions import add_message_ref, raw_bytes
+from tapecut.intake.form import our_domain
+from tapecut.intake.mime_headers import first_id
+from tapecut.intake.models import Channel, Mode, Report
+
+log = logging.getLogger(__name__)
+
+AUTOREPLY_JOB = "accounts.autoreply"
+KIND = "autoreply"
+EMAIL_CHANNELS = frozenset({Channel.SMTP, Channel.IMAP})
+
+
+def wants_autoreply(report: Report) -> bool:
+    return (
+        report.channel in EMAIL_CHANNELS
+        and report.mode in settings.TAPECUT_AUTOREPLY_MODES
+        and not report.is_demo
+    )
+
+
+def queue_autoreply(report: Report) -> None:
+    if wants_autoreply(report):
+        jobs.enqueue(AUTOREPLY_JOB, {"report_id": report.pk}, key=f"autoreply:{report.pk}")
+
+
+@jobs.handler(AUTOREPLY_JOB)
+def _autoreply_job(payload: dict[str, Any]) -> None:
+    report = Report.objects.select_related("reporter", "inbound").filter(pk=payload["report_id"])
+    found = report.first()
+    if found is None:
+        raise jobs.PermanentError(f"report {payload['report_id']} does not exist")
+    pending = prepare(found)
+    if pending is not None and pending.sent_at is None:
+        send(pending)
+
+
+def prepare(report: Report) -> PendingMail | None:
+    """Issue the receipt (anonymous reports) and seal the mail; once per report."""
+    existing = PendingMail.objects.filter(report=report, kind=KIND).first()
+    if existing is not None:
+        return existing
+    address = _reporter_address(report)
+    if not address:
+        return None
+    message_id = make_msgid(idstring="receipt", domain=our_domain())
+    with transaction.atomic():
+        receipt = do_issue_receipt(report) if report.mode == Mode.ANONYMOUS else ""
+        sealed = {
+            "to": address,
+            "receipt": receipt,
+            "in_reply_to": _original_message_id(report),
+        }
+        try:
+            pending = PendingMail.objects.create(
+                report=report,
+                kind=KIND,
+                message_id=message_id,
+                ciphertext=crypto.encrypt(json.dumps(sealed).encode()),
+            )
+        except IntegrityError:
+            return None  # another worker prepared it meanwhile
+        add_message_ref(report, first_id(message_id))
+    return pending
+
+
+def send(pending: PendingMail) -> None:
+    sealed = json.loads(crypto.decrypt(bytes(pending.ciphertext)))
+    report = pending.report
+    with translation.override(report.language or settings.LANGUAGE_CODE):
+        mail = _compose(report, pending.message_id, sealed)
+    mail.send(fail_silently=False)
+    PendingMail.objects.filter(pk=pending.pk).update(ciphertext=b"", sent_at=timezone.now())
+    audit.record("autoreply.sent", report, actor_label="system", receipt=bool(sealed["receipt"]))
+    log.info("sent the automatic answer for report %s", report.pk)
+
+
+def _compose(report: Report, message_id: str, sealed: dict[str, str]) -> EmailMessage:
+    context = {
+        "report": report,
+        "receipt": sealed["receipt"],
+        "receipt_url": settings.TAPECUT_BASE_URL.rstrip("/") + "/receipt/",
+        "alias": report.reporter.public_name if report.reporter else "",
+    }
+    headers = {
+        "Message-ID": message_id,
+        # RFC 3834: an automatic answer; well-behaved systems do not answer it in turn.
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+    }
+    if sealed.get("in_reply_to"):
+        headers["In-Reply-To"] = sealed["in_reply_to"]
+        headers["References"] = sealed["in_reply_to"]
+    return EmailMessage(
+        subject=_("Your report has arrived"),
+        body=render_to_string("accounts/autoreply.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[sealed["to"]],
+        reply_to=[_reply_address(report)],
+        headers=headers,
+    )
+
+
+def _reply_address(report: Report) -> str:
+    # Replies go back to the address of the report's mode, so that they keep its protection.
+    ours = [*settings.TAPECUT_ANONYMOUS_RECIPIENTS, *settings.TAPECUT_RECIPIENTS]
+    if report.inbound is not None:
+        for rcpt in report.inbound.envelope_to:
+            if rcpt.lower() in ours:
+                return str(rcpt)
+    if report.mode == Mode.ANONYMOUS and settings.TAPECUT_ANONYMOUS_RECIPIENTS:
+        return str(settings.TAPECUT_ANONYMOUS_RECIPIENTS[0])
+    return str(settings.TAPECUT_RECIPIENTS[0])
+
+
+def _reporter_address(report: Report) -> str:
+    reporter = report.reporter
+    if reporter is None:
+        return ""
+    address = reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
+    return "" if address.endswith("@" + identity.PLACEHOLDER_DOMAIN) else address
+
+
+def _original_message_id(report: Report) -> str:
+    # Stored hashed for protected mail; the original is read from the encrypted raw copy.
+    if report.inbound is None:
+        return ""
+    headers = message_from_bytes(raw_bytes(report.inbound), policy=policy.compat32)
+    return first_id(str(headers.get("Message-ID", "") or ""))

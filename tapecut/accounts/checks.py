@@ -1,0 +1,63 @@
+"""Start-up checks for identity protection (ids tapecut.W010 …, see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from tapecut.accounts import crypto
+
+DOCS = "see docs/configuration.md and docs/threat-model.md"
+
+
+@register(Tags.security)
+def check_identity_keys(app_configs: Any, **kwargs: Any) -> list[Any]:
+    problems: list[Any] = []
+    if crypto.uses_derived_key():
+        problems.append(
+            Warning(
+                "TAPECUT_IDENTITY_KEYS is not set: identities are encrypted with a key derived "
+                "from SECRET_KEY, so anyone with SECRET_KEY and the database can read them.",
+                hint=f"Generate one with `tapecut rotate-keys --generate`; {DOCS}",
+                id="tapecut.W010",
+            )
+        )
+    else:
+        for index, key in enumerate(crypto.configured_keys()):
+            try:
+                Fernet(key)
+            except ValueError:
+                problems.append(
+                    Error(
+                        f"Key number {index + 1} in TAPECUT_IDENTITY_KEYS is not a Fernet key.",
+                        hint=DOCS,
+                        id="tapecut.E010",
+                    )
+                )
+    if crypto.uses_derived_hmac_key():
+        problems.append(
+            Warning(
+                "TAPECUT_IDENTITY_HMAC_KEY is not set: pseudonyms are keyed with SECRET_KEY and "
+                "change if it changes.",
+                hint=DOCS,
+                id="tapecut.W011",
+            )
+        )
+    return problems
+
+
+@register()
+def check_modes(app_configs: Any, **kwargs: Any) -> list[Any]:
+    unknown = set(settings.TAPECUT_AUTOREPLY_MODES) - {"named", "pseudonymous", "anonymous"}
+    if unknown:
+        return [
+            Error(
+                f"TAPECUT_AUTOREPLY_MODES has unknown modes: {', '.join(sorted(unknown))}.",
+                hint=DOCS,
+                id="tapecut.E011",
+            )
+        ]
+    return []

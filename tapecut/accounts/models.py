@@ -1,0 +1,76 @@
+"""API tokens, throttle counters and mail waiting to go to a protected reporter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tapecut.intake.models import Report
+
+
+class Token(models.Model):
+    """An API token. Only its SHA-256 is kept: the token itself is shown once, at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True, default="")
+    # The first characters, so that people can tell their tokens apart in a list.
+    prefix = models.CharField(max_length=12)
+    # Tokens are long random strings, so a fast hash is enough (nothing to brute-force).
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.user})"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ThrottleCounter(models.Model):
+    """How often one client (a keyed hash of its address, never the address) did something.
+
+    Counters live in the database so that every web process shares them. Old windows are
+    deleted as new ones start (tapecut.accounts.throttle).
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window"], name="throttle_unique")
+        ]
+        indexes = [models.Index(fields=["window"], name="throttle_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.window:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class PendingMail(models.Model):
+    """Mail to a reporter, kept encrypted until it is sent and emptied once it is.
+
+    The recipient and the receipt code live only in ``ciphertext``: job payloads and logs never
+    see them. ``sent_at`` marks it done so that a retried job does not send it twice.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    message_id = models.CharField(max_length=998)
+    ciphertext = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="pending_mail_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for report {self.report_id} ({'sent' if self.sent_at else 'pending'})"

@@ -1,0 +1,17 @@
+"""What accounts does when intake reports something (connected in AccountsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from tapecut.accounts.autoreply import queue_autoreply
+from tapecut.intake.models import Report
+from tapecut.intake.signals import report_created
+
+
+@receiver(report_created, dispatch_uid="tapecut.accounts.autoreply")
+def _report_created(sender: Any, report: Report, **kwargs: Any) -> None:
+    # Only a job is queued here: the receipt is issued and mailed by the worker, with retries.
+    queue_autoreply(report)

@@ -1,0 +1,192 @@
+"""/api/v1/reports: submit a report, list reports with filters, read one.
+
+What goes out is what the triage team may see: for pseudonymous and anonymous reports an alias
+or nothing, never an address or a name (the stored text was scrubbed on arrival).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from tapecut.accounts.actions import do_submit_report
+from tapecut.api.auth import require_read
+from tapecut.intake.form import Upload
+from tapecut.intake.models import Channel, Mode, Report
+
+router = Router(tags=["reports"])
+
+ModeName = Literal["named", "pseudonymous", "anonymous"]
+
+
+class ReporterOut(Schema):
+    label: str = Field(description="What the team sees: a name, an alias or 'Anonymous'.")
+    mode: ModeName
+    address: str | None = Field(None, description="Named reporters only.")
+
+
+class AttachmentOut(Schema):
+    filename: str
+    content_type: str
+    size: int
+
+
+class FollowUpOut(Schema):
+    author: Literal["reporter", "team"]
+    text: str
+    created_at: datetime
+
+
+class ReportOut(Schema):
+    id: int
+    subject: str
+    status: str
+    channel: str
+    mode: ModeName
+    language: str
+    received_at: datetime
+    reporter: ReporterOut | None
+
+    @staticmethod
+    def resolve_reporter(obj: Report) -> dict[str, Any] | None:
+        reporter = obj.reporter
+        if reporter is None:
+            return None
+        named = reporter.mode == Mode.NAMED
+        return {
+            "label": reporter.public_name,
+            "mode": reporter.mode,
+            "address": reporter.address if named else None,
+        }
+
+
+class ReportDetailOut(ReportOut):
+    text: str
+    quoted_text: str
+    forwarded: list[dict[str, str]]
+    attachments: list[AttachmentOut]
+    followups: list[FollowUpOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Report) -> list[dict[str, Any]]:
+        return [
+            {"filename": a.filename, "content_type": a.sniffed_type or a.declared_type, "size": a.size}
+            for a in obj.attachments.all()
+        ]
+
+    @staticmethod
+    def resolve_followups(obj: Report) -> list[dict[str, Any]]:
+        return [
+            {"author": f.author, "text": f.text, "created_at": f.created_at}
+            for f in obj.followups.all()
+        ]
+
+
+class ReporterIn(Schema):
+    address: str = Field(..., min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    name: str = Field("", max_length=200)
+
+
+class UploadIn(Schema):
+    filename: str = Field(..., min_length=1, max_length=255)
+    content_type: str = Field("", max_length=255)
+    data_base64: str
+
+
+class ReportIn(Schema):
+    subject: str = Field("", max_length=500)
+    text: str = Field(..., min_length=1, max_length=50_000)
+    mode: ModeName | None = Field(None, description="Default: the server's default mode.")
+    reporter: ReporterIn | None = Field(
+        None, description="Who reports (named and pseudonymous need it; anonymous keeps it sealed)."
+    )
+    attachments: list[UploadIn] = Field(default_factory=list, max_length=20)
+
+
+class ReportCreated(Schema):
+    id: int | None = Field(None, description="The report's number, once it is processed.")
+    outcome: str
+    receipt: str | None = Field(
+        None, description="Anonymous reports only: the receipt code, returned this once."
+    )
+
+
+class ReportFilters(Schema):
+    status: str | None = None
+    channel: str | None = None
+    mode: ModeName | None = None
+    language: str | None = None
+    since: datetime | None = Field(None, description="Received at or after.")
+    until: datetime | None = Field(None, description="Received before.")
+
+
+class Error(Schema):
+    detail: str
+
+
+@router.post("", response={201: ReportCreated, 400: Error}, summary="Submit a report")
+def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+    mode = payload.mode or settings.TAPECUT_DEFAULT_MODE
+    if mode != Mode.ANONYMOUS and payload.reporter is None:
+        raise HttpError(400, f"A {mode} report needs a reporter (address and name).")
+    submission = do_submit_report(
+        channel=Channel.API,
+        mode=mode,
+        subject=payload.subject,
+        text=payload.text,
+        uploads=_uploads(payload.attachments),
+        address=payload.reporter.address.lower() if payload.reporter else "",
+        name=payload.reporter.name if payload.reporter else "",
+        actor=request.user,
+    )
+    return 201, {
+        "id": submission.report_id,
+        "outcome": submission.outcome,
+        "receipt": submission.receipt or None,
+    }
+
+
+def _uploads(items: list[UploadIn]) -> list[Upload]:
+    uploads, total = [], 0
+    for item in items:
+        try:
+            data = base64.b64decode(item.data_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise HttpError(400, f"Attachment {item.filename!r} is not valid base64.") from None
+        total += len(data)
+        uploads.append(Upload(item.filename, item.content_type, data))
+    if total > settings.TAPECUT_MAX_MESSAGE_BYTES:
+        raise HttpError(400, "The attachments are too large together.")
+    return uploads
+
+
+@router.get("", response=list[ReportOut], summary="List reports")
+@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+    require_read(request)
+    reports: QuerySet[Report] = Report.objects.select_related("reporter").order_by(
+        "-received_at", "-id"
+    )
+    exact = {k: getattr(filters, k) for k in ("status", "channel", "mode", "language")}
+    reports = reports.filter(**{k: v for k, v in exact.items() if v})
+    if filters.since:
+        reports = reports.filter(received_at__gte=filters.since)
+    if filters.until:
+        reports = reports.filter(received_at__lt=filters.until)
+    return reports
+
+
+@router.get("/{report_id}", response=ReportDetailOut, summary="One report")
+def get_report(request: HttpRequest, report_id: int) -> Report:
+    require_read(request)
+    return get_object_or_404(Report.objects.select_related("reporter"), pk=report_id)

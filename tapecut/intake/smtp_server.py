@@ -1,0 +1,188 @@
+"""Running the SMTP receiver: store threads, the listening server, SIGTERM, a test helper.
+
+Django's ORM is synchronous, so every store runs in a small pool of threads of our own, each with
+its own database connection. On SQLite one thread is the default: writers there take turns
+anyway, and one writer in the process never waits on SQLite's busy back-off, which is what makes
+the slowest acknowledgements slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import signal
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections
+
+from tapecut.intake.smtp import IntakeHandler, IntakeSMTP
+
+log = logging.getLogger(__name__)
+
+# How long a stopping server waits for stores in progress before it closes connections.
+GRACE_SECONDS = 30.0
+
+_Item = tuple[Callable[..., Any], tuple[Any, ...], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
+
+
+def store_thread_count() -> int:
+    configured = settings.TAPECUT_SMTP_STORE_THREADS
+    if configured > 0:
+        return configured
+    return 1 if connection.vendor == "sqlite" else 4
+
+
+def _drop_stale_connections() -> None:
+    """Close connections that broke or outlived CONN_MAX_AGE, so a database restart heals.
+
+    ``close_old_connections()`` also closes a connection after every use when CONN_MAX_AGE is 0
+    (the SQLite default here); for SQLite that would mean a WAL checkpoint per message, and a
+    local file connection does not go stale, so there only broken ones are closed.
+    """
+    for conn in connections.all(initialized_only=True):
+        if conn.vendor != "sqlite":
+            conn.close_if_unusable_or_obsolete()
+        elif conn.connection is not None and conn.errors_occurred and not conn.is_usable():
+            conn.close()
+
+
+def _settle(fut: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if fut.cancelled():
+        return
+    if error is not None:
+        fut.set_exception(error)
+    else:
+        fut.set_result(result)
+
+
+class StoreWorkers:
+    """Threads that run ORM calls for the event loop, first come first served."""
+
+    def __init__(self, count: int) -> None:
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"tapecut-smtp-store-{i}", daemon=True)
+            for i in range(count)
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+        self._queue.put((fn, args, fut, loop))
+        return await fut
+
+    def stop(self, timeout: float = GRACE_SECONDS) -> None:
+        """Finish what is queued, then end the threads."""
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            fn, args, fut, loop = item
+            _drop_stale_connections()
+            try:
+                result, error = fn(*args), None
+            except BaseException as exc:
+                result, error = None, exc
+                if connection.connection is not None and connection.errors_occurred:
+                    # A broken connection must not answer the next message.
+                    connection.close()
+            with contextlib.suppress(RuntimeError):  # the loop already closed
+                loop.call_soon_threadsafe(_settle, fut, result, error)
+        connections.close_all()
+
+
+class IntakeServer:
+    """One listening socket with its handler and store threads, on the running event loop."""
+
+    def __init__(self, host: str, port: int, threads: int | None = None) -> None:
+        self.host, self.port = host, port
+        self.workers = StoreWorkers(threads or store_thread_count())
+        self.handler = IntakeHandler(self.workers)
+        self._server: asyncio.AbstractServer | None = None
+        self._protocols: weakref.WeakSet[IntakeSMTP] = weakref.WeakSet()
+
+    def _protocol(self) -> IntakeSMTP:
+        proto = IntakeSMTP(self.handler)
+        self._protocols.add(proto)
+        return proto
+
+    async def start(self) -> int:
+        """Listen; return the port (useful when asked for port 0)."""
+        # aiosmtpd logs whole addresses at info; ours are masked.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        self.workers.start()
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(self._protocol, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        log.info("smtpd listening on %s:%s", self.host, self.port)
+        return self.port
+
+    async def stop(self, grace: float = GRACE_SECONDS) -> None:
+        """Stop taking mail, let stores in progress answer, then close every connection."""
+        self.handler.closing = True
+        if self._server is not None:
+            self._server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self.handler.active and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0)  # let the last replies reach the transports
+        for proto in list(self._protocols):
+            if proto.transport is not None:
+                proto.transport.close()  # close() still sends what is buffered
+        await asyncio.to_thread(self.workers.stop, grace)
+        log.info("smtpd on %s:%s stopped", self.host, self.port)
+
+
+async def _serve(host: str, port: int) -> None:
+    server = IntakeServer(host, port)
+    await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    log.info("smtpd on %s:%s stopping", host, port)
+    await server.stop()
+
+
+def serve_forever(host: str, port: int) -> None:
+    """Run the receiver until SIGTERM or SIGINT (``tapecut smtpd``)."""
+    asyncio.run(_serve(host, port))
+
+
+class ServerThread:
+    """The receiver on its own event loop in a background thread (tests, benchmarks)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int | None = None):
+        self.server = IntakeServer(host, port, threads)
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def start(self) -> int:
+        self.loop.run_until_complete(self.server.start())
+        self._thread.start()
+        return self.port
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(grace=5.0), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+        self.loop.close()

@@ -1,0 +1,67 @@
+"""Who may do what in the triage workspace, in one table (roles come from tapecut.accounts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from tapecut.accounts.roles import ROLES, has_role
+
+# What each permission needs: any one of these roles.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Read and work the inbox, reports, themes, merges, notes and questions.
+    "triage": frozenset({"triager", "admin"}),
+    # Create changes and edit any change (owners edit their own, see can_edit_change).
+    "manage_changes": frozenset({"triager", "admin"}),
+    # See the list of changes (owners see only theirs).
+    "see_changes": frozenset({"triager", "owner", "admin"}),
+    # The "You said, we did" board holds no identities: every role may read it.
+    "board": frozenset(ROLES),
+    "audit": frozenset({"admin"}),
+}
+
+
+def user_roles(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {role for role in ROLES if has_role(user, role)}
+
+
+def can(user: Any, permission: str) -> bool:
+    return bool(user_roles(user) & PERMISSIONS[permission])
+
+
+def can_see_change(user: Any, change: Any) -> bool:
+    return can(user, "manage_changes") or (
+        "owner" in user_roles(user) and change.owner_id == user.pk
+    )
+
+
+def can_edit_change(user: Any, change: Any) -> bool:
+    # The owner of a change updates it; triagers and admins may update any.
+    return can_see_change(user, change)
+
+
+View = Callable[..., HttpResponse]
+
+
+def require(permission: str) -> Callable[[View], View]:
+    """Log in first (302), then the permission (403)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

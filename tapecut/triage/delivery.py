@@ -1,0 +1,183 @@
+"""Sending one notice: compose it in the reporter's language, claim it, deliver it, mark it.
+
+Exactly-once is impossible across a mail server and a database, so Tapecut chooses at most
+once: the row is claimed (pending → sending) and committed before the mail is handed over, and
+marked sent afterwards. A worker killed between the two leaves a ``sending`` row that nothing
+retries by itself (the mail may have gone). An exception from the mail backend means the mail
+was not accepted: the row goes back to pending and the job is retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tapecut.intake import identity
+from tapecut.intake.actions import add_message_ref
+from tapecut.intake.addresses import mask
+from tapecut.intake.models import FollowUp, Mode
+from tapecut.triage import links
+from tapecut.triage.models import Change, Notice
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Composed:
+    subject: str
+    body: str
+
+
+def compose(notice: Notice) -> Composed:
+    with translation.override(notice.language or settings.LANGUAGE_CODE):
+        if notice.kind == Notice.Kind.ACK:
+            return _compose_ack(notice)
+        if notice.kind == Notice.Kind.QUESTION:
+            return _compose_question(notice)
+        return _compose_outcome(notice)
+
+
+def _render(name: str, context: dict[str, object]) -> str:
+    return render_to_string(f"triage/email/{name}.txt", context).strip() + "\n"
+
+
+def _compose_ack(notice: Notice) -> Composed:
+    subject = notice.report.subject or _("(no subject)")
+    body = _render(
+        "ack", {"subject": subject, "follow_url": links.follow_url(notice.report_id)}
+    )
+    return Composed(_("We received your report: %(subject)s") % {"subject": subject}, body)
+
+
+def _compose_question(notice: Notice) -> Composed:
+    subject = notice.report.subject or _("(no subject)")
+    assert notice.question is not None
+    body = _render("question", {"subject": subject, "question": notice.question.text})
+    return Composed(_("A question about your report: %(subject)s") % {"subject": subject}, body)
+
+
+def _compose_outcome(notice: Notice) -> Composed:
+    change = notice.change
+    assert change is not None
+    done = change.status == Change.Status.DONE
+    context = {
+        "done": done,
+        "change": change,
+        "subject": notice.report.subject or _("(no subject)"),
+        "yes_url": links.feedback_url(notice.pk, "yes") if done else "",
+        "no_url": links.feedback_url(notice.pk, "no") if done else "",
+        "follow_url": (
+            links.follow_url(notice.report_id) if notice.channel == Notice.Channel.EMAIL else ""
+        ),
+    }
+    return Composed(
+        _("What came of your report: %(title)s") % {"title": change.title},
+        _render("outcome", context),
+    )
+
+
+def recipient_address(notice: Notice) -> str:
+    """Where to write. Protected addresses are decrypted here, used once and never stored."""
+    reporter = notice.reporter or notice.report.reporter
+    if reporter is None:
+        return ""
+    if reporter.mode == Mode.NAMED:
+        return reporter.address
+    return identity.reveal(reporter).get("address", "")
+
+
+def deliver(notice_id: int) -> str:
+    """Deliver one notice if nobody has; return what happened ("sent", "skipped", …)."""
+    claimed = Notice.objects.filter(pk=notice_id, state=Notice.State.PENDING).update(
+        state=Notice.State.SENDING, claimed_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
+    notice = Notice.objects.select_related("report", "reporter", "change", "question").get(
+        pk=notice_id
+    )
+    if notice.channel == Notice.Channel.RECEIPT:
+        return _to_receipt(notice)
+    return _by_email(notice)
+
+
+def _mark(notice: Notice, state: str, error: str = "") -> None:
+    sent_at = timezone.now() if state == Notice.State.SENT else None
+    Notice.objects.filter(pk=notice.pk).update(state=state, sent_at=sent_at, error=error)
+
+
+def _by_email(notice: Notice) -> str:
+    address = recipient_address(notice)
+    if not address:
+        _mark(notice, Notice.State.FAILED, "no address to write to")
+        return "failed"
+    composed = compose(notice)
+    msgid = notice.message_id or make_msgid(domain=_domain())
+    Notice.objects.filter(pk=notice.pk).update(message_id=msgid)
+    # Replies to this mail thread back into the report as follow-ups.
+    add_message_ref(notice.report, msgid)
+    try:
+        _send(composed, address, msgid, auto=notice.kind != Notice.Kind.QUESTION)
+    except Exception as exc:
+        Notice.objects.filter(pk=notice.pk).update(
+            state=Notice.State.PENDING, claimed_at=None, error=repr(exc)[:2000]
+        )
+        raise
+    _mark(notice, Notice.State.SENT)
+    log.info("sent %s notice %s to %s", notice.kind, notice.pk, mask(address))
+    return "sent"
+
+
+def _to_receipt(notice: Notice) -> str:
+    composed = compose(notice)
+    with transaction.atomic():
+        followup = FollowUp.objects.create(
+            report=notice.report,
+            author=FollowUp.Author.TEAM,
+            text=f"{composed.subject}\n\n{composed.body}",
+            created_at=timezone.now(),
+        )
+        Notice.objects.filter(pk=notice.pk).update(
+            state=Notice.State.SENT, sent_at=timezone.now(), followup=followup
+        )
+    if settings.TAPECUT_NOTICE_RELAY:
+        _relay(notice, composed)
+    return "sent"
+
+
+def _relay(notice: Notice, composed: Composed) -> None:
+    """Also mail an anonymous reporter through the encrypted address, best effort, once."""
+    address = recipient_address(notice)
+    if not address:
+        return
+    try:
+        _send(composed, address, make_msgid(domain=_domain()), auto=True)
+    except Exception:
+        log.exception("relay of notice %s failed; the receipt page still has it", notice.pk)
+
+
+def _send(composed: Composed, address: str, msgid: str, *, auto: bool) -> None:
+    headers = {"Message-ID": msgid}
+    if auto:
+        # RFC 3834: out-of-office robots must not answer these.
+        headers["Auto-Submitted"] = "auto-generated"
+    EmailMessage(
+        subject=composed.subject,
+        body=composed.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        reply_to=settings.TAPECUT_RECIPIENTS[:1],
+        headers=headers,
+    ).send()
+
+
+def _domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "localhost"

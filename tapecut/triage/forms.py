@@ -1,0 +1,174 @@
+"""Forms of the triage workspace (validation and clear errors; rendering is in templates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tapecut.analysis.models import Category, Theme
+from tapecut.intake.models import Channel, Mode, Report
+from tapecut.triage.models import Change
+
+EMPTY = [("", "—")]
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, to_field_name="slug"
+    )
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
+    language = forms.CharField(label=_("Language"), required=False, max_length=8)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    mode = forms.ChoiceField(label=_("Identity"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = EMPTY + list(Report.Status.choices)
+        self.fields["channel"].choices = EMPTY + list(Channel.choices)
+        self.fields["mode"].choices = EMPTY + list(Mode.choices)
+
+    def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
+        data = self.cleaned_data if self.is_valid() else {}
+        for field, lookup in (
+            ("status", "status"),
+            ("category", "analysis__category"),
+            ("theme", "analysis__theme"),
+            ("language", "language"),
+            ("channel", "channel"),
+            ("mode", "mode"),
+            ("since", "received_at__date__gte"),
+            ("until", "received_at__date__lte"),
+        ):
+            if data.get(field):
+                reports = reports.filter(**{lookup: data[field]})
+        return search(reports, data.get("q", ""))
+
+
+def search(reports: QuerySet[Report], query: str) -> QuerySet[Report]:
+    query = query.strip()
+    if not query:
+        return reports
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("subject", "text", config="simple")
+        return reports.annotate(search=vector).filter(
+            search=SearchQuery(query, config="simple", search_type="websearch")
+        )
+    # SQLite: every word must appear in the subject or the text.
+    for word in query.split()[:10]:
+        reports = reports.filter(Q(subject__icontains=word) | Q(text__icontains=word))
+    return reports
+
+
+class BulkForm(forms.Form):
+    reports = forms.ModelMultipleChoiceField(queryset=Report.objects.all())
+    theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False)
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
+    status = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = EMPTY + list(Report.Status.choices)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("theme") or data.get("category") or data.get("status")):
+            raise forms.ValidationError(_("Choose a theme, a category or a status to set."))
+        return data
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+
+
+def owner_choices() -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=["owner", "triager"]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class ChangeForm(forms.ModelForm):
+    class Meta:
+        model = Change
+        fields = ["title", "problem", "decision", "owner", "due_date"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "decision": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_choices()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Change.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason (the reporters will read it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owner_choices()
+
+
+class EvidenceForm(forms.Form):
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = forms.FileField(label=_("File"), required=False)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class MergeForm(forms.Form):
+    original = forms.ModelChoiceField(label=_("Merge into report #"), queryset=Report.objects.all())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class FeedbackForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Did this fix it?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to add (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

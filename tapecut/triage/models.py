@@ -1,0 +1,239 @@
+"""Triage: what the team decides (Change), what it writes down, and whom it tells (Notice)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tapecut.analysis.models import Theme
+from tapecut.intake.models import FollowUp, Report, Reporter
+
+
+class Change(models.Model):
+    """A decision about a problem: what changes, who does it, by when, and how it ended."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DECLINED = "declined", _("Declined")
+
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("problem"), blank=True, default="")
+    decision = models.TextField(_("decision"), blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_changes",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    # Shown to every reporter when the change is declined: written for them, not for the team.
+    decline_reason = models.TextField(_("reason for declining"), blank=True, default="")
+    reports = models.ManyToManyField(Report, blank=True, related_name="changes")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="changes")
+    # Set when a reporter answers "no, it did not fix it": the team must look again.
+    needs_attention = models.BooleanField(default=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    # ``tapecut remind`` writes at most one reminder a day per change.
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.DECLINED}
+
+
+class Evidence(models.Model):
+    """What shows the change happened: a note, a link or a file (downloaded, never rendered)."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="evidence")
+    text = models.TextField(blank=True, default="")
+    url = models.URLField(max_length=2000, blank=True, default="")
+    filename = models.CharField(max_length=255, blank=True, default="")
+    sha256 = models.CharField(max_length=64, blank=True, default="")
+    size = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename or self.url or self.text[:60]
+
+
+class Note(models.Model):
+    """An internal note on a report or a change. Never shown to reporters."""
+
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    change = models.ForeignKey(
+        Change, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Question(models.Model):
+    """A question the team asked a reporter; the reporter reads it as a team follow-up."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="questions")
+    followup = models.OneToOneField(FollowUp, on_delete=models.CASCADE, related_name="question")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Notice(models.Model):
+    """One message to one reporter. The unique constraints make sure nobody is told twice.
+
+    Sending is at most once: a worker claims the row (``sending``) and commits before it hands
+    the mail to the server, and only then marks it ``sent``. A worker killed in between leaves the
+    row ``sending``; it is never retried by itself, because the mail may have gone out. An admin
+    sees such rows in the audit page and can resend by hand.
+    """
+
+    class Kind(models.TextChoices):
+        ACK = "ack", _("Acknowledgement")
+        QUESTION = "question", _("Question")
+        OUTCOME = "outcome", _("Outcome of a change")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        RECEIPT = "receipt", _("Receipt page")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    change = models.ForeignKey(
+        Change, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notices")
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    language = models.CharField(max_length=8, blank=True, default="")
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    # The team follow-up that shows this notice on the receipt page (anonymous reporters).
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message_id = models.CharField(max_length=998, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A reporter behind several linked reports hears about a change once.
+            models.UniqueConstraint(
+                fields=["change", "reporter"],
+                condition=models.Q(kind="outcome", reporter__isnull=False),
+                name="notice_once_per_change_reporter",
+            ),
+            # Reports without a known reporter: once per report.
+            models.UniqueConstraint(
+                fields=["change", "report"],
+                condition=models.Q(kind="outcome", reporter__isnull=True),
+                name="notice_once_per_change_report",
+            ),
+            models.UniqueConstraint(
+                fields=["report"], condition=models.Q(kind="ack"), name="notice_one_ack"
+            ),
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=models.Q(kind="question"),
+                name="notice_once_per_question",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice {self.pk} ({self.channel}, {self.state})"
+
+
+class FixFeedback(models.Model):
+    """A reporter's answer to "did this fix it?", one per notice (a later answer replaces it)."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+
+    notice = models.OneToOneField(Notice, on_delete=models.CASCADE, related_name="feedback")
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="feedback")
+    answer = models.CharField(max_length=3, choices=Answer.choices)
+    comment = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.answer} on change {self.change_id}"
+
+
+class SavedView(models.Model):
+    """A named set of inbox filters, per user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,164 @@
+"""Who hears about a change, once each, in their language and through their channel.
+
+A change reaches a reporter directly (the report is linked to the change), through a theme (the
+report belongs to a linked theme) or through a merge (a duplicate merged into a linked report,
+either way round). Every reporter gets one Notice row per change; the unique constraints on
+Notice make a second one impossible, so planning may run any number of times.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tapecut.analysis.models import DuplicateLink, ReportAnalysis
+from tapecut.core import audit, jobs
+from tapecut.intake.models import Mode, Report, Reporter
+from tapecut.triage.delivery import deliver
+from tapecut.triage.models import Change, Notice, Question
+
+log = logging.getLogger(__name__)
+
+PLAN_JOB = "triage.plan_outcome"
+SEND_JOB = "triage.send_notice"
+
+
+def linked_report_ids(change: Change) -> set[int]:
+    ids = set(change.reports.values_list("id", flat=True))
+    ids |= set(
+        ReportAnalysis.objects.filter(theme__in=change.themes.all()).values_list(
+            "report_id", flat=True
+        )
+    )
+    frontier = set(ids)
+    # Merges chain (C merged into B merged into A): follow them until nothing new turns up.
+    while frontier:
+        pairs = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED).filter(
+            Q(report_id__in=frontier) | Q(original_id__in=frontier)
+        )
+        found = {rid for pair in pairs.values_list("report_id", "original_id") for rid in pair}
+        frontier = found - ids
+        ids |= frontier
+    return ids
+
+
+def language_for(report: Report, reporter: Reporter | None) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    for lang in (getattr(reporter, "language", ""), report.language):
+        if lang and lang[:2] in known:
+            return lang[:2]
+    return str(settings.LANGUAGE_CODE)
+
+
+def channel_for(report: Report, reporter: Reporter | None) -> str:
+    mode = reporter.mode if reporter is not None else report.mode
+    if reporter is None or mode == Mode.ANONYMOUS:
+        return Notice.Channel.RECEIPT
+    return Notice.Channel.EMAIL
+
+
+def _get_or_create(lookup: dict[str, Any], defaults: dict[str, Any]) -> tuple[Notice, bool]:
+    try:
+        with transaction.atomic():
+            return Notice.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:
+        # Another worker planned the same notice a moment ago.
+        return Notice.objects.get(**lookup), False
+
+
+def do_plan_outcome(change: Change) -> list[Notice]:
+    """Create the missing outcome notices of a done or declined change; return the new ones."""
+    if not change.is_closed:
+        return []
+    reports = Report.objects.filter(id__in=linked_report_ids(change)).select_related("reporter")
+    created = []
+    for report in reports.order_by("received_at", "id"):
+        reporter = report.reporter
+        lookup: dict[str, Any] = {"kind": Notice.Kind.OUTCOME, "change": change}
+        lookup.update({"reporter": reporter} if reporter else {"report": report, "reporter": None})
+        defaults = {
+            "report": report,
+            "channel": channel_for(report, reporter),
+            "language": language_for(report, reporter),
+        }
+        notice, new = _get_or_create(lookup, defaults)
+        if new:
+            created.append(notice)
+    Report.objects.filter(id__in=[r.pk for r in reports]).exclude(
+        status=Report.Status.MERGED
+    ).update(status=Report.Status.ANSWERED)
+    if created:
+        audit.record("change.notices_planned", change, count=len(created))
+    return created
+
+
+def create_question_notice(question: Question) -> Notice | None:
+    """The email for a question; anonymous reporters read it on the receipt page instead."""
+    report = question.report
+    reporter = report.reporter
+    channel = channel_for(report, reporter)
+    if channel == Notice.Channel.RECEIPT:
+        # The question's follow-up already is the receipt-page message.
+        state, sent_at, followup = Notice.State.SENT, timezone.now(), question.followup
+    else:
+        state, sent_at, followup = Notice.State.PENDING, None, None
+    notice, _ = _get_or_create(
+        {"kind": Notice.Kind.QUESTION, "question": question},
+        {
+            "report": report,
+            "reporter": reporter,
+            "channel": channel,
+            "language": language_for(report, reporter),
+            "state": state,
+            "sent_at": sent_at,
+            "followup": followup,
+        },
+    )
+    return notice
+
+
+def create_ack_notice(report: Report) -> Notice | None:
+    """The acknowledgement of a new report, for reporters we can write to (not anonymous)."""
+    reporter = report.reporter
+    if channel_for(report, reporter) != Notice.Channel.EMAIL:
+        return None
+    notice, new = _get_or_create(
+        {"kind": Notice.Kind.ACK, "report": report},
+        {
+            "reporter": reporter,
+            "channel": Notice.Channel.EMAIL,
+            "language": language_for(report, reporter),
+        },
+    )
+    return notice if new else None
+
+
+def enqueue_outcome(change_id: int) -> None:
+    jobs.enqueue(PLAN_JOB, {"change_id": change_id}, key=f"plan-outcome:{change_id}")
+
+
+def enqueue_send(notice_id: int) -> None:
+    jobs.enqueue(SEND_JOB, {"notice_id": notice_id}, key=f"notice:{notice_id}")
+
+
+@jobs.handler(PLAN_JOB)
+def _plan_job(payload: dict[str, Any]) -> None:
+    change = Change.objects.filter(pk=payload["change_id"]).first()
+    if change is None:
+        raise jobs.PermanentError(f"change {payload['change_id']} does not exist")
+    do_plan_outcome(change)
+    # Also picks up notices a failed send put back to pending.
+    for notice_id in change.notices.filter(state=Notice.State.PENDING).values_list(
+        "id", flat=True
+    ):
+        enqueue_send(notice_id)
+
+
+@jobs.handler(SEND_JOB)
+def _send_job(payload: dict[str, Any]) -> None:
+    deliver(int(payload["notice_id"]))

@@ -1,0 +1,70 @@
+"""The original email of a report, prepared for safe display on the report page.
+
+Only named reports show it. For pseudonymous and anonymous reports the raw message names the
+sender in headers, signatures, quoted replies and attachments' metadata; what the team may see
+of those is the scrubbed text intake already stored on the report.
+"""
+
+from __future__ import annotations
+
+import email
+from dataclasses import dataclass, field
+from email import policy
+from email.message import Message
+
+from tapecut.intake.actions import raw_bytes
+from tapecut.intake.mime_headers import decode_value
+from tapecut.intake.mime_text import decode_bytes
+from tapecut.intake.models import Mode, Report
+from tapecut.triage.sanitise import clean_html
+
+SHOWN_HEADERS = ("From", "Reply-To", "To", "Cc", "Date", "Subject")
+MAX_TEXT_CHARS = 500_000
+
+
+@dataclass(frozen=True)
+class Original:
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    html: str = ""  # sanitised
+    text: str = ""
+    size: int = 0
+
+
+def original_for(report: Report) -> Original | None:
+    """The original for display, or None when there is none or it must not be shown."""
+    if report.inbound is None or report.mode != Mode.NAMED:
+        return None
+    raw = raw_bytes(report.inbound)
+    msg = email.message_from_bytes(raw, policy=policy.compat32)
+    headers = [
+        (name, decode_value(str(value)))
+        for name in SHOWN_HEADERS
+        for value in (msg.get_all(name) or [])
+    ]
+    html_part, text_part = _find_parts(msg)
+    html = clean_html(_decode(html_part)) if html_part is not None else ""
+    text = _decode(text_part)[:MAX_TEXT_CHARS] if text_part is not None else ""
+    return Original(headers=headers, html=html, text=text, size=len(raw))
+
+
+def _find_parts(msg: Message) -> tuple[Message | None, Message | None]:
+    html_part = text_part = None
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        ctype = part.get_content_type()
+        if ctype == "text/html" and html_part is None:
+            html_part = part
+        elif ctype == "text/plain" and text_part is None:
+            text_part = part
+    return html_part, text_part
+
+
+def _decode(part: Message | None) -> str:
+    if part is None:
+        return ""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    text, _note = decode_bytes(payload, part.get_content_charset())
+    return text

@@ -1,0 +1,73 @@
+"""Reminding owners of overdue changes, at most once a calendar day per change."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tapecut.core import audit
+from tapecut.intake.addresses import mask
+from tapecut.triage.links import absolute
+from tapecut.triage.models import Change
+
+log = logging.getLogger(__name__)
+
+OPEN = [Change.Status.PROPOSED, Change.Status.APPROVED, Change.Status.IN_PROGRESS]
+
+
+def overdue(now: datetime) -> list[Change]:
+    today = timezone.localdate(now)
+    return list(
+        Change.objects.filter(status__in=OPEN, due_date__lt=today, owner__isnull=False)
+        .exclude(owner__email="")
+        .select_related("owner")
+    )
+
+
+def do_remind_overdue(now: datetime | None = None) -> int:
+    """Mail each owner of an overdue change; return how many reminders went out."""
+    now = now or timezone.now()
+    start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    sent = 0
+    for change in overdue(now):
+        # The claim: only one process, once a day, gets to write this reminder.
+        claimed = (
+            Change.objects.filter(pk=change.pk)
+            .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=start_of_day))
+            .update(last_reminded_at=now)
+        )
+        if not claimed:
+            continue
+        try:
+            _send(change)
+        except Exception:
+            Change.objects.filter(pk=change.pk).update(last_reminded_at=change.last_reminded_at)
+            log.exception("reminder for change %s failed; retried on the next run", change.pk)
+            continue
+        audit.record("change.reminded", change, owner=change.owner_id)
+        sent += 1
+    return sent
+
+
+def _send(change: Change) -> None:
+    assert change.owner is not None
+    with translation.override(settings.LANGUAGE_CODE):
+        url = absolute(reverse("triage:change", args=[change.pk]))
+        body = render_to_string("triage/email/reminder.txt", {"change": change, "url": url})
+        subject = _("Overdue: %(title)s") % {"title": change.title}
+    EmailMessage(
+        subject=subject,
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[change.owner.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    ).send()
+    log.info("reminded %s of change %s", mask(change.owner.email), change.pk)

@@ -1,0 +1,112 @@
+"""Accepting or correcting what analysis suggested: category, theme, impact, duplicates.
+
+Category corrections, merges and unmerges belong to analysis (its actions keep the training
+examples and the merge history); this module is the one place triage calls them from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
+from tapecut.core import audit
+from tapecut.intake.models import Report
+from tapecut.triage.actions import TriageError
+
+
+def _analysis_actions() -> Any:
+    # Imported when used: analysis may import triage-free helpers at start-up in any order.
+    from tapecut.analysis import actions
+
+    return actions
+
+
+def analysis_of(report: Report) -> ReportAnalysis:
+    analysis, _created = ReportAnalysis.objects.get_or_create(report=report)
+    return analysis
+
+
+def do_set_category(report: Report, category: Category, *, actor: Any) -> None:
+    """Accepting a suggestion is a correction to the same value: both are training examples."""
+    _analysis_actions().do_correct_category(report, category, actor=actor)
+
+
+def do_set_theme(report: Report, theme: Theme | None, *, actor: Any) -> None:
+    analysis = analysis_of(report)
+    old = analysis.theme_id
+    with transaction.atomic():
+        analysis.theme = theme
+        analysis.save(update_fields=["theme"])
+        for theme_id in {old, getattr(theme, "pk", None)} - {None}:
+            count = ReportAnalysis.objects.filter(theme_id=theme_id).count()
+            Theme.objects.filter(pk=theme_id).update(report_count=count)
+        audit.record("report.theme", report, actor=actor, old=old, new=getattr(theme, "pk", None))
+
+
+def do_accept_theme(report: Report, *, actor: Any) -> None:
+    analysis = analysis_of(report)
+    audit.record("report.theme_confirmed", report, actor=actor, theme=analysis.theme_id)
+
+
+def do_set_impact(report: Report, hours_per_year: float, *, actor: Any) -> None:
+    if hours_per_year < 0 or hours_per_year > 1_000_000:
+        raise TriageError(_("Hours per year must be between 0 and 1,000,000."))
+    analysis = analysis_of(report)
+    old = analysis.hours_per_year
+    impact = dict(analysis.impact or {})
+    impact["confirmed"] = {
+        "by": getattr(actor, "pk", None),
+        "at": timezone.now().isoformat(),
+        "suggested": old,
+    }
+    analysis.hours_per_year = hours_per_year
+    analysis.impact = impact
+    analysis.save(update_fields=["hours_per_year", "impact"])
+    audit.record("report.impact", report, actor=actor, old=old, new=hours_per_year)
+
+
+def do_merge(link: DuplicateLink, *, actor: Any, reason: str = "") -> None:
+    _analysis_actions().do_merge_reports(link.report, link.original, actor=actor, reason=reason)
+
+
+def do_merge_into(report: Report, original: Report, *, actor: Any, reason: str = "") -> None:
+    if report.pk == original.pk:
+        raise TriageError(_("A report cannot be merged into itself."))
+    _analysis_actions().do_merge_reports(report, original, actor=actor, reason=reason)
+
+
+def do_reject_duplicate(link: DuplicateLink, *, actor: Any, reason: str = "") -> None:
+    _analysis_actions().do_reject_duplicate(link, actor=actor, reason=reason)
+
+
+def do_unmerge(link: DuplicateLink, *, actor: Any, reason: str) -> None:
+    if not reason.strip():
+        raise TriageError(_("Unmerging needs a reason."))
+    _analysis_actions().do_unmerge(link, actor=actor, reason=reason)
+
+
+def do_bulk(
+    reports: list[Report],
+    *,
+    actor: Any,
+    theme: Theme | None = None,
+    category: Category | None = None,
+    status: str = "",
+) -> int:
+    """One bulk action from the inbox over the selected reports; returns how many."""
+    if status and status not in Report.Status.values:
+        raise TriageError(_("Unknown status: %(status)s") % {"status": status})
+    for report in reports:
+        if theme is not None:
+            do_set_theme(report, theme, actor=actor)
+        if category is not None:
+            do_set_category(report, category, actor=actor)
+    if status:
+        ids = [r.pk for r in reports]
+        Report.objects.filter(pk__in=ids).update(status=status)
+        audit.record("report.bulk_status", None, actor=actor, reports=ids, status=status)
+    return len(reports)

@@ -1,0 +1,36 @@
+"""Template helpers: the current user's roles (for navigation) and small display filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+
+from tapecut.triage.access import user_roles
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def roles(context: dict[str, Any]) -> set[str]:
+    request = context.get("request")
+    return user_roles(getattr(request, "user", None))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def percent(value: Any) -> int:
+    try:
+        return round(float(value) * 100)
+    except (TypeError, ValueError):
+        return 0

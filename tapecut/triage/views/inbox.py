@@ -1,0 +1,111 @@
+"""The landing page by role, and the inbox: filters, search, saved views, bulk actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tapecut.analysis.models import Category, Theme
+from tapecut.intake.models import Report
+from tapecut.triage import actions, review
+from tapecut.triage.access import can, require
+from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
+from tapecut.triage.models import SavedView
+
+PAGE_SIZE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role where its work is."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    for permission, target in (
+        ("triage", "triage:inbox"),
+        ("see_changes", "triage:change_list"),
+        ("board", "triage:board"),
+    ):
+        if can(user, permission):
+            return redirect(target)
+    return render(request, "triage/no_role.html", status=403)
+
+
+@require("triage")
+def inbox(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _bulk(request)
+    form = InboxFilterForm(request.GET or None)
+    reports = Report.objects.select_related(
+        "reporter", "analysis__category", "analysis__theme"
+    ).order_by("-received_at", "-id")
+    if form.is_bound:
+        reports = form.apply(reports)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "saved_views": SavedView.objects.filter(user=request.user),
+        "save_form": SavedViewForm(initial={"query": request.GET.urlencode()}),
+        "themes": Theme.objects.order_by("title", "id"),
+        "categories": Category.objects.filter(active=True),
+        "statuses": Report.Status.choices,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "triage/inbox.html", context)
+
+
+def _bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkForm(request.POST)
+    back = "/inbox/" + ("?" + request.POST["query"] if request.POST.get("query") else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        count = review.do_bulk(
+            list(data["reports"]),
+            actor=request.user,
+            theme=data.get("theme"),
+            category=data.get("category"),
+            status=data.get("status") or "",
+        )
+    except actions.TriageError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Updated %(count)d reports.") % {"count": count})
+    return redirect(back)
+
+
+@require("triage")
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST)
+    if form.is_valid():
+        try:
+            view = actions.do_save_view(
+                request.user, form.cleaned_data["name"], form.cleaned_data["query"]
+            )
+        except actions.TriageError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved the view “%(name)s”.") % {"name": view.name})
+            return redirect(f"/inbox/?{view.query}")
+    else:
+        messages.error(request, _("A saved view needs a name."))
+    return redirect("triage:inbox")
+
+
+@require("triage")
+@require_POST
+def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = get_object_or_404(SavedView, pk=pk, user=request.user)
+    actions.do_delete_view(view)
+    messages.success(request, _("Deleted the view “%(name)s”.") % {"name": view.name})
+    return redirect("triage:inbox")

@@ -1,0 +1,157 @@
+"""The report page: what the reporter wrote, the safe original, suggestions, questions, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tapecut.accounts import crypto
+from tapecut.analysis.models import Category, DuplicateLink, Theme
+from tapecut.core import storage
+from tapecut.intake.models import Attachment, Mode, Report
+from tapecut.triage import actions, review
+from tapecut.triage.access import require
+from tapecut.triage.forms import MergeForm, TextForm
+from tapecut.triage.models import Change
+from tapecut.triage.original import original_for
+from tapecut.triage.views.downloads import download_response
+
+
+def _report(pk: int) -> Report:
+    return get_object_or_404(
+        Report.objects.select_related("reporter", "analysis__category", "analysis__theme"), pk=pk
+    )
+
+
+@require("triage")
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    analysis = getattr(report, "analysis", None)
+    links = DuplicateLink.objects.filter(Q(report=report) | Q(original=report)).select_related(
+        "report", "original"
+    )
+    theme_ids = [analysis.theme_id] if analysis and analysis.theme_id else []
+    context = {
+        "report": report,
+        "analysis": analysis,
+        "protected": report.mode != Mode.NAMED,
+        "followups": report.followups.all(),
+        "attachments": report.attachments.all(),
+        "notes": report.notes.select_related("author"),
+        "duplicate_links": links.order_by("-score"),
+        "changes": Change.objects.filter(Q(reports=report) | Q(themes__in=theme_ids)).distinct(),
+        "categories": Category.objects.filter(active=True),
+        "themes": Theme.objects.order_by("title", "id"),
+        "merge_form": MergeForm(),
+    }
+    return render(request, "triage/report.html", context)
+
+
+@require("triage")
+def original(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    context = {"report": report, "original": original_for(report)}
+    return render(request, "triage/original.html", context)
+
+
+@require("triage")
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    item = get_object_or_404(Attachment, pk=attachment_id, report_id=pk)
+    data = storage.get_blob(item.sha256)
+    if item.encrypted:
+        data = crypto.decrypt(data)
+    return download_response(data, item.filename or f"attachment-{item.pk}")
+
+
+@require("triage")
+@require_POST
+def question(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A question cannot be empty."))
+    else:
+        actions.do_ask_question(report, form.cleaned_data["text"], actor=request.user)
+        messages.success(request, _("Your question is on its way to the reporter."))
+    return redirect("triage:report", pk=pk)
+
+
+@require("triage")
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(pk)
+    form = TextForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A note cannot be empty."))
+    else:
+        actions.do_add_note(report=report, text=form.cleaned_data["text"], actor=request.user)
+    return redirect("triage:report", pk=pk)
+
+
+def _link(report: Report, post: Any) -> DuplicateLink:
+    return get_object_or_404(
+        DuplicateLink, Q(report=report) | Q(original=report), pk=post.get("link")
+    )
+
+
+def _category(report: Report, post: Any, user: Any) -> None:
+    review.do_set_category(report, get_object_or_404(Category, pk=post.get("category")), actor=user)
+
+
+def _theme(report: Report, post: Any, user: Any) -> None:
+    review.do_set_theme(report, get_object_or_404(Theme, pk=post.get("theme")), actor=user)
+
+
+def _impact(report: Report, post: Any, user: Any) -> None:
+    try:
+        hours = float(str(post.get("hours", "")).replace(",", "."))
+    except ValueError:
+        raise actions.TriageError(_("Hours per year must be a number.")) from None
+    review.do_set_impact(report, hours, actor=user)
+
+
+def _merge_into(report: Report, post: Any, user: Any) -> None:
+    form = MergeForm(post)
+    if not form.is_valid():
+        raise actions.TriageError(_("Name the report to merge into by its number."))
+    data = form.cleaned_data
+    review.do_merge_into(report, data["original"], actor=user, reason=data["reason"])
+
+
+SUGGESTION_ACTIONS: dict[str, Callable[[Report, Any, Any], None]] = {
+    "category": _category,
+    "theme": _theme,
+    "theme_accept": lambda r, p, u: review.do_accept_theme(r, actor=u),
+    "impact": _impact,
+    "merge": lambda r, p, u: review.do_merge(_link(r, p), actor=u, reason=p.get("reason", "")),
+    "reject": lambda r, p, u: review.do_reject_duplicate(
+        _link(r, p), actor=u, reason=p.get("reason", "")
+    ),
+    "unmerge": lambda r, p, u: review.do_unmerge(_link(r, p), actor=u, reason=p.get("reason", "")),
+    "merge_into": _merge_into,
+}
+
+
+@require("triage")
+@require_POST
+def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or correct one suggestion: one button, one POST (htmx swaps just that part)."""
+    report = _report(pk)
+    act = SUGGESTION_ACTIONS.get(request.POST.get("action", ""))
+    if act is None:
+        messages.error(request, _("Unknown action."))
+    else:
+        try:
+            act(report, request.POST, request.user)
+        except (actions.TriageError, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("triage:report", pk=pk)

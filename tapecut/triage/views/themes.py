@@ -1,0 +1,75 @@
+"""Themes: the list, and one theme with its reports, figures and weekly trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from tapecut.analysis.models import ReportAnalysis, Theme
+from tapecut.intake.models import Report
+from tapecut.triage.access import require
+
+TREND_WEEKS = 26
+BAR_WIDTH = 14
+CHART_HEIGHT = 80
+
+
+@dataclass(frozen=True)
+class Bar:
+    week: dt.date
+    count: int
+    x: int
+    y: int
+    height: int
+
+
+@require("triage")
+def theme_list(request: HttpRequest) -> HttpResponse:
+    themes = Theme.objects.annotate(
+        reports=Count("analyses"), open_changes=Count("changes", distinct=True)
+    ).order_by("-reports", "-id")
+    page = Paginator(themes, 50).get_page(request.GET.get("page"))
+    return render(request, "triage/theme_list.html", {"page": page})
+
+
+@require("triage")
+def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = get_object_or_404(Theme.objects.select_related("category"), pk=pk)
+    reports = Report.objects.filter(analysis__theme=theme).select_related("reporter", "analysis")
+    hours = ReportAnalysis.objects.filter(theme=theme).aggregate(total=Sum("hours_per_year"))
+    dates = list(reports.values_list("received_at", flat=True))
+    bars = weekly_bars(dates, timezone.now().date())
+    context = {
+        "theme": theme,
+        "reports": reports.order_by("-received_at")[:200],
+        "report_total": len(dates),
+        "hours_per_year": theme.hours_per_year or hours["total"] or 0,
+        "bars": bars,
+        "chart_width": BAR_WIDTH * len(bars),
+        "chart_height": CHART_HEIGHT,
+        "changes": theme.changes.all(),
+        "needs_attention": theme.changes.filter(needs_attention=True).exists(),
+    }
+    return render(request, "triage/theme.html", context)
+
+
+def weekly_bars(dates: list[dt.datetime], today: dt.date, weeks: int = TREND_WEEKS) -> list[Bar]:
+    """Reports per week (weeks start on Monday) for the last ``weeks`` weeks, as SVG bars."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    starts = [this_monday - dt.timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    counts = Counter(
+        d.date() - dt.timedelta(days=d.date().weekday()) for d in dates if d is not None
+    )
+    peak = max((counts[s] for s in starts), default=0) or 1
+    bars = []
+    for i, start in enumerate(starts):
+        height = round(counts[start] / peak * (CHART_HEIGHT - 4))
+        bars.append(Bar(start, counts[start], i * BAR_WIDTH, CHART_HEIGHT - height, height))
+    return bars
