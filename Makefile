@@ -36,11 +36,18 @@ typecheck: install
 test-deps:
 	if [ -f scripts/install-test-deps.sh ]; then sh scripts/install-test-deps.sh; fi
 
+# Each run gets its own var dir (test database, message store), removed afterwards, so that two
+# runs on one machine never share a test database.
+define in_fresh_var_dir
+	d=$$(mktemp -d "$${TMPDIR:-/tmp}/tapecut-test.XXXXXX"); \
+	TAPECUT_VAR_DIR=$$d $(1); status=$$?; rm -rf "$$d"; exit $$status
+endef
+
 pytest: install test-deps
-	$(PYTEST)
+	$(call in_fresh_var_dir,$(PYTEST))
 
 pytest-pg: install test-deps
-	scripts/with-postgres.sh $(PYTEST)
+	$(call in_fresh_var_dir,scripts/with-postgres.sh $(PYTEST))
 
 test: lint typecheck pytest pytest-pg
 

@@ -4,7 +4,7 @@ A code is 16 random digits (about 53 bits), shown once as ``1234-5678-9012-3456`
 keeps two things about it:
 
 ``receipt_hash``
-    an Argon2id hash of the digits (slow on purpose: tens of milliseconds each);
+    an Argon2id hash of the digits (slow on purpose: about 50 ms and 19 MiB each by default);
 ``receipt_lookup``
     the first 5 hex digits (20 bits) of a keyed HMAC of the digits, an index to find the few
     reports whose code might match without running Argon2 against every row.
@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from django.conf import settings
 
 from tapecut.accounts import crypto
 from tapecut.intake.models import Report
@@ -33,9 +34,16 @@ _GROUP = 4
 _NON_DIGITS = re.compile(r"[\s\-–.]+")
 
 
-@lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+    return _hasher_for(
+        settings.TAPECUT_RECEIPT_HASH_TIME_COST, settings.TAPECUT_RECEIPT_HASH_MEMORY_KIB
+    )
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_kib: int) -> PasswordHasher:
+    # Argon2id; the parameters are stored in each hash, so changing them later is harmless.
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=2)
 
 
 def new_code() -> str:
@@ -70,9 +78,15 @@ def verify(stored_hash: str, digits: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
 def _decoy_hash() -> str:
     # Verified when no row is a candidate, so that a miss costs what a hit costs.
+    return _decoy_for(
+        settings.TAPECUT_RECEIPT_HASH_TIME_COST, settings.TAPECUT_RECEIPT_HASH_MEMORY_KIB
+    )
+
+
+@lru_cache(maxsize=4)
+def _decoy_for(time_cost: int, memory_kib: int) -> str:
     return hash_code(new_code())
 
 

@@ -39,6 +39,8 @@ class Theme(models.Model):
     centroid = models.BinaryField(null=True, blank=True)
     report_count = models.PositiveIntegerField(default=0)
     hours_per_year = models.FloatField(default=0.0)
+    # report_count when the title, summary and keywords were last written (relabel when it grows).
+    labelled_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +87,8 @@ class ReportAnalysis(models.Model):
     )
     hours_per_year = models.FloatField(null=True, blank=True)
     impact = models.JSONField(default=dict, blank=True)  # parsed figures + evidence spans
+    redactions = models.JSONField(default=dict, blank=True)  # how many of each kind were replaced
+    error = models.TextField(blank=True, default="")
     analysed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -112,6 +116,8 @@ class DuplicateLink(models.Model):
     score = models.FloatField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
     reason = models.TextField(blank=True, default="")
+    # The report's status before a merge, restored by an unmerge.
+    status_before = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,7 +146,9 @@ class LshBand(models.Model):
     bucket = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band", "bucket"])]
+        # Used by tapecut.analysis.stages.lexical.stored_candidates: buckets mix in the band
+        # number, so one lookup by bucket finds every report that shares a band.
+        indexes = [models.Index(fields=["bucket"], name="lshband_bucket_idx")]
 
     def __str__(self) -> str:
         return f"{self.report_id}:{self.band}:{self.bucket}"

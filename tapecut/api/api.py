@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from tapecut.api import reports
+from tapecut.api import changes, merges, reports, themes
 from tapecut.api.auth import TokenAuth
 
 api = NinjaAPI(
@@ -19,3 +19,6 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/reports", reports.router)
+api.add_router("/themes", themes.router)
+api.add_router("/changes", changes.router)
+api.add_router("/merges", merges.router)

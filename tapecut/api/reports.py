@@ -4,8 +4,6 @@ What goes out is what the triage team may see: for pseudonymous and anonymous re
 or nothing, never an address or a name (the stored text was scrubbed on arrival).
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 from datetime import datetime
@@ -15,7 +13,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -135,7 +133,7 @@ class Error(Schema):
 
 
 @router.post("", response={201: ReportCreated, 400: Error}, summary="Submit a report")
-def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     mode = payload.mode or settings.TAPECUT_DEFAULT_MODE
     if mode != Mode.ANONYMOUS and payload.reporter is None:
         raise HttpError(400, f"A {mode} report needs a reporter (address and name).")
@@ -149,11 +147,12 @@ def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[st
         name=payload.reporter.name if payload.reporter else "",
         actor=request.user,
     )
-    return 201, {
+    body = {
         "id": submission.report_id,
         "outcome": submission.outcome,
         "receipt": submission.receipt or None,
     }
+    return Status(201, body)
 
 
 def _uploads(items: list[UploadIn]) -> list[Upload]:

@@ -24,12 +24,13 @@ from typing import IO, Any
 
 RECIPIENT = "bench@tapecut.invalid"
 MARKER = re.compile(rb"^X-Bench-Seq: (\S+)\r?$", re.MULTILINE)
-_WORDS = (
+_VOCABULARY = (
     "Antrag Formular Unterschrift Genehmigung Frist Abteilung Vorgesetzte Kopie Stempel "
     "Reisekosten Beleg Original Papier Ausdruck Freigabe Einkauf Rechnung Bestellung Prozess "
     "form signature approval deadline department manager copy stamp travel expense receipt "
     "original paper printout release purchase invoice order process three weeks again why"
-).split()
+)
+_WORDS = _VOCABULARY.split()
 
 
 def throwaway_env(var_dir: Path, **extra: str) -> dict[str, str]:

@@ -50,7 +50,9 @@ def imap_configured() -> bool:
 
 def default_tasks() -> list[Periodic]:
     return [
-        Periodic("poll", settings.TAPECUT_SCHEDULE_POLL_SECONDS, ("poll",), imap_configured),
+        Periodic(
+            "poll", settings.TAPECUT_SCHEDULE_POLL_SECONDS, ("poll", "--once"), imap_configured
+        ),
         Periodic(
             "recluster", settings.TAPECUT_SCHEDULE_RECLUSTER_SECONDS, ("analyse", "--recluster")
         ),

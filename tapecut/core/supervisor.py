@@ -41,7 +41,7 @@ def spawn(argv: Sequence[str], env: dict[str, str] | None = None) -> subprocess.
         list(argv),
         env=env,
         process_group=0,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509
+        preexec_fn=_die_with_parent,
     )
 
 

@@ -7,10 +7,11 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 
 from tapecut.core import audit
 from tapecut.demo.corpus import DemoMessage, build_messages
@@ -23,7 +24,7 @@ DEMO_USERNAME = "demo"
 ACTOR = "tapecut demo"
 
 
-def do_reset_demo_admin(username: str = DEMO_USERNAME) -> tuple[AbstractBaseUser, str]:
+def do_reset_demo_admin(username: str = DEMO_USERNAME) -> tuple[AbstractUser, str]:
     """Create the demo administrator, or give it a new random password; return both.
 
     Running the demo twice must not leave anyone locked out, so the password is reset each
@@ -31,9 +32,10 @@ def do_reset_demo_admin(username: str = DEMO_USERNAME) -> tuple[AbstractBaseUser
     """
     password = secrets.token_urlsafe(12)
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
+    found, created = user_model.objects.get_or_create(
         username=username, defaults={"email": f"{username}@corp.example"}
     )
+    user = cast(AbstractUser, found)
     user.is_staff = True
     user.is_superuser = True
     user.is_active = True
@@ -46,7 +48,7 @@ def do_reset_demo_admin(username: str = DEMO_USERNAME) -> tuple[AbstractBaseUser
 @dataclass(frozen=True)
 class ImportSummary:
     total: int
-    stored: int
+    imported: int
     already_there: int
     outcomes: dict[str, int]
 
@@ -63,30 +65,27 @@ def do_import_demo(now: datetime | None = None) -> ImportSummary:
     """Import the demo mailbox, oldest message first; messages already imported are skipped.
 
     Messages are known by their demo id rather than their bytes, because the dates in the
-    bytes move with the day the demo runs.
+    bytes move with the day the demo runs. One stored by an import that stopped half-way is
+    processed now.
     """
     messages = demo_messages(now)
-    present = set(
-        InboundMessage.objects.filter(envelope_extra__demo=True).values_list(
-            "envelope_extra__demo_id", flat=True
-        )
-    )
     outcomes: Counter[str] = Counter()
     for demo in messages:
-        if demo.slug in present:
-            continue
-        msg, _ = do_store_inbound(
-            demo.raw,
-            channel=Channel.IMPORT,
-            envelope_from=demo.envelope_from,
-            envelope_to=demo.envelope_to,
-            extra={"demo": True, "demo_id": demo.slug},
-            enqueue=False,
-        )
-        # final: a parser failure quarantines now instead of waiting for a retry.
-        outcomes[do_process_inbound(msg, final=True).outcome] += 1
-    stored = sum(outcomes.values())
-    summary = ImportSummary(len(messages), stored, len(messages) - stored, dict(outcomes))
-    audit.record("demo.import", actor_label=ACTOR, stored=stored, outcomes=dict(outcomes))
-    log.info("demo mailbox: %d stored, %d already there", stored, summary.already_there)
+        msg = InboundMessage.objects.filter(envelope_extra__demo_id=demo.slug).first()
+        if msg is None:
+            msg, _ = do_store_inbound(
+                demo.raw,
+                channel=Channel.IMPORT,
+                envelope_from=demo.envelope_from,
+                envelope_to=demo.envelope_to,
+                extra={"demo": True, "demo_id": demo.slug},
+                enqueue=False,
+            )
+        if msg.state == InboundMessage.State.PENDING:
+            # final: a parser failure quarantines now instead of waiting for a retry.
+            outcomes[do_process_inbound(msg, final=True).outcome] += 1
+    imported = sum(outcomes.values())
+    summary = ImportSummary(len(messages), imported, len(messages) - imported, dict(outcomes))
+    audit.record("demo.import", actor_label=ACTOR, imported=imported, outcomes=dict(outcomes))
+    log.info("demo mailbox: %d imported, %d already there", imported, summary.already_there)
     return summary

@@ -162,6 +162,7 @@ def for_storage(parsed: ParsedMessage, mode: str) -> ParsedMessage:
         body=scrub_tokens(parsed.body, tokens),
         reply_to="",
         to=(),
+        cc=(),
         forwarded=tuple(_scrub_forwarded(f, tokens) for f in parsed.forwarded),
         attachments=tuple(
             dataclasses.replace(a, filename=scrub_filename(a.filename, tokens))

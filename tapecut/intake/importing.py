@@ -196,7 +196,8 @@ def _split_mbox(
     first: bytes, fh: BinaryIO, max_bytes: int | None
 ) -> Iterator[tuple[bytes, bytes | None, int]]:
     """(From_ line, message bytes or None when too big, bytes read) for each message."""
-    envelope, parts, size = first, [], len(first)
+    envelope, size = first, len(first)
+    parts: list[bytes] = []
     at_line_start, prev_blank = first.endswith(b"\n"), False
     while True:
         chunk = fh.readline(_CHUNK)

@@ -7,6 +7,8 @@ a defect note and never the whole message.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import html
 import mimetypes
@@ -18,7 +20,7 @@ from email.message import Message
 import puremagic
 from inscriptis import get_text
 
-from tapecut.intake.mime_headers import LimitExceeded, check_limits, decode_value
+from tapecut.intake.mime_headers import LimitExceeded, check_limits, params, split_params
 from tapecut.intake.mime_text import decode_bytes
 
 MAX_PARTS = 1_000
@@ -171,17 +173,25 @@ def _attached_message(part: Message, out: Collected, counter: list[int], depth: 
 
 
 def content_type(part: Message) -> str:
-    try:
-        return part.get_content_type()
-    except Exception:  # a Content-Type the header parser chokes on is plain text by RFC 2045
-        return "text/plain"
+    """Like ``Message.get_content_type`` but from the raw field: the header classes are slow."""
+    raw = raw_field(part, "content-type")
+    if not raw.strip():
+        return part.get_default_type()
+    value = "".join(split_params(raw)[0].split())
+    # RFC 2045: a Content-Type that cannot be read means text/plain.
+    return value if value.count("/") == 1 and "" not in value.split("/") else "text/plain"
+
+
+def raw_field(part: Message, name: str) -> str:
+    """The first raw value of a header field of this part ("" when absent)."""
+    for key, value in part.raw_items():
+        if key.lower() == name:
+            return str(value)
+    return ""
 
 
 def is_attachment(part: Message) -> bool:
-    try:
-        disposition = (part.get_content_disposition() or "").lower()
-    except Exception:
-        disposition = ""
+    disposition = split_params(raw_field(part, "content-disposition"))[0]
     if disposition == "attachment":
         return True
     return disposition != "inline" and bool(filename(part))
@@ -189,32 +199,53 @@ def is_attachment(part: Message) -> bool:
 
 def filename(part: Message) -> str:
     """The attachment's file name, decoded (RFC 2231 and 2047, raw 8-bit), without a path."""
-    try:
-        name = part.get_filename() or ""
-    except Exception:
-        name = ""
-    name = decode_value(str(name))
+    name = params(raw_field(part, "content-disposition")).get("filename", "")
+    name = name or params(raw_field(part, "content-type")).get("name", "")
     name = _UNSAFE_NAME.sub("", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
     return name[:255]
 
 
 def payload_bytes(part: Message, out: Collected) -> bytes:
     """The decoded payload; malformed transfer encodings give what can be recovered."""
+    encoding = split_params(raw_field(part, "content-transfer-encoding"))[0]
+    if encoding == "base64":
+        text = part.get_payload()
+        if isinstance(text, str):
+            decoded, note = _base64(text.encode("ascii", "replace"))
+            out.note(note)
+            return decoded
     try:
         data = part.get_payload(decode=True)
-    except Exception as exc:
+    except Exception as exc:  # uuencode and friends raise on broken input
         out.note(f"payload could not be decoded ({type(exc).__name__})")
-        raw = part.get_payload()
-        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+        return b""
     return data if isinstance(data, bytes) else b""
+
+
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _base64(data: bytes) -> tuple[bytes, str]:
+    """Decode base64 leniently: stray characters skipped, missing padding added, a cut-off
+    tail dropped, as mail clients do. Text with spaces between words was never base64."""
+    if (data.count(b" ") + data.count(b"\t")) * 50 > len(data):
+        return data, "declared base64 but the part is plain text"
+    try:
+        return base64.b64decode(data, validate=False), ""
+    except binascii.Error:
+        pass
+    cleaned = _NOT_BASE64.sub(b"", data)
+    usable = len(cleaned) - len(cleaned) % 4
+    tail = cleaned[usable:]
+    decoded = base64.b64decode(cleaned[:usable]) if usable else b""
+    if len(tail) > 1:
+        decoded += base64.b64decode(tail + b"=" * (4 - len(tail)))
+    return decoded, "malformed base64 (decoded what could be read)"
 
 
 def leaf_text(part: Message, out: Collected) -> str:
     data = payload_bytes(part, out)
-    try:
-        charset = part.get_content_charset()
-    except Exception:
-        charset = None
+    charset = params(raw_field(part, "content-type")).get("charset")
     text, note = decode_bytes(data, charset)
     out.note(note)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -223,9 +254,9 @@ def leaf_text(part: Message, out: Collected) -> str:
         return html_to_text(text, out)
     if ctype.startswith("text/enriched"):
         return _strip_tags(text)
-    if str(part.get_param("format", "") or "").lower() == "flowed":
-        delsp = str(part.get_param("delsp", "") or "").lower() == "yes"
-        return unflow(text, delsp)
+    found = params(raw_field(part, "content-type"))
+    if found.get("format", "").lower() == "flowed":
+        return unflow(text, found.get("delsp", "").lower() == "yes")
     return text
 
 
@@ -288,10 +319,13 @@ def sniff(data: bytes, declared: str) -> str:
         matches = puremagic.magic_string(data)
     except (puremagic.PureError, ValueError):
         return declared
-    for match in matches:
-        if match.mime_type:
-            return str(match.mime_type)
-    return declared
+    found = next((str(m.mime_type) for m in matches if m.mime_type), "")
+    if found.startswith(("application/vnd.openxmlformats", "application/vnd.ms-")) and (
+        data.startswith(b"PK") and b"[Content_Types].xml" not in data
+    ):
+        # puremagic calls any ZIP archive a Word file; Office files list their content types.
+        return "application/zip"
+    return found or declared
 
 
 def default_name(index: int, mime_type: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tapecut.intake.mime_quotes import Marker, find_marker, is_quoted, strip_quote
+from tapecut.intake.mime_quotes import NOT_SEARCHED, Marker, find_marker, is_quoted, strip_quote
 
 
 @dataclass(frozen=True)
@@ -21,36 +21,44 @@ class InlineForward:
     text: str
 
 
-def split_forwards(body: str, subject_kind: str) -> tuple[str, list[InlineForward]]:
-    """(the reporter's own text, the messages forwarded inline below it)."""
-    lines = body.split("\n")
-    marker = _first_forward(lines, subject_kind)
-    if marker is None:
-        return body, []
-    own = "\n".join(lines[: marker.start])
+def split_forwards(
+    lines: list[str], subject_kind: str
+) -> tuple[list[str], list[InlineForward], Marker | None]:
+    """(the reporter's own lines, the messages forwarded inline below them, a marker hint).
+
+    The hint is the first marker in the own lines when that is already known (None: there is
+    none), so that the quote splitter need not scan a long body a second time.
+    """
+    first, hint = _first_forward(lines, subject_kind)
+    if first is None:
+        return lines, [], hint
     forwards: list[InlineForward] = []
+    marker: Marker | None = first
     while marker is not None:
         following = _next_part(lines, marker.body)
         end = following.start if following is not None else len(lines)
         forwards.append(_forward(marker, lines[marker.body : end]))
         marker = following
-    return own, forwards
+    return lines[: first.start], forwards, NOT_SEARCHED
 
 
-def _first_forward(lines: list[str], subject_kind: str) -> Marker | None:
-    """The marker that starts the forwarded part, or None when the body forwards nothing.
+def _first_forward(lines: list[str], subject_kind: str) -> tuple[Marker | None, Marker | None]:
+    """The marker that starts the forwarded part (None when nothing is forwarded), and the
+    first marker of any kind.
 
     Outlook writes the same block for replies and forwards; only the subject tells them apart.
     A quoted reply that comes first means that what follows is quoted, not forwarded.
     """
     start = 0
+    seen: Marker | None = None
     while (marker := find_marker(lines, start)) is not None:
+        seen = seen or marker
         if marker.kind == "forward" or (marker.kind == "original" and subject_kind == "forward"):
-            return marker
+            return marker, seen
         if subject_kind != "forward":
-            return None
+            return None, seen
         start = max(marker.body, marker.start + 1)
-    return None
+    return None, seen
 
 
 def _next_part(lines: list[str], start: int) -> Marker | None:

@@ -27,9 +27,9 @@ MAX_ADDRESS_HEADER_CHARS = 100_000
 MAX_REFERENCES = 500
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,75})\?([bBqQ])\?([^?]*)\?=")
-_FOLD = re.compile(r"\r?\n(?=[ \t])|\r?\n|\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MSG_ID = re.compile(r"<([^<>]*)>")
+_BARE_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]{1,64}@[^\s<>()\[\]\\,;:\"@]{1,255}")
 
 
 class LimitExceeded(Exception):
@@ -65,7 +65,8 @@ def first(fields: dict[str, list[str]], name: str) -> str:
 
 
 def unfold(value: str) -> str:
-    return _FOLD.sub("", value)
+    # Inside one field every line break is a fold: the parser split the fields already.
+    return value.replace("\r", "").replace("\n", "")
 
 
 def decode_value(raw: str) -> str:
@@ -128,8 +129,12 @@ def _word_bytes(encoding: str, text: str) -> bytes | None:
 def addresses(raw_values: list[str]) -> list[tuple[str, str]]:
     """(decoded display name, normalised address) for each address in the fields."""
     values = [unfold(v)[:MAX_ADDRESS_HEADER_CHARS] for v in raw_values]
+    try:
+        found = getaddresses(values)
+    except RecursionError:  # thousands of nested comments: read only what looks like addresses
+        found = [("", m) for v in values for m in _BARE_ADDRESS.findall(v)]
     out = []
-    for name, addr in getaddresses(values):
+    for name, addr in found:
         out.append((decode_value(name), normalise(repair_mojibake(unsurrogate(addr)))))
     return out
 
@@ -209,7 +214,9 @@ def subject_prefixes(subject: str) -> tuple[list[str], str]:
         if word:
             words.append(word)
         rest = remainder
-    return words, _FWD_SUFFIX.sub("", rest)
+    # Only the end can hold "(fwd)"; a 200 KB subject must not be scanned for it.
+    head, tail = rest[:-40], rest[-40:]
+    return words, head + _FWD_SUFFIX.sub("", tail)
 
 
 def thread_subject(subject: str) -> str:
@@ -223,3 +230,79 @@ def subject_kind(subject: str) -> str:
     if not words:
         return ""
     return "reply" if words[0] in REPLY_PREFIXES else "forward"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters (Content-Type, Content-Disposition), RFC 2231 included.
+
+_PARAM_NAME = re.compile(r"^\s*([^\s=*]+)(?:\*(\d{1,3}))?(\*)?\s*$")
+_PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
+MAX_PARAM_CHARS = 20_000
+
+
+def split_params(raw: str) -> tuple[str, list[tuple[str, str]]]:
+    """The value before the first ";" (lower-cased) and the raw name=value pairs after it.
+
+    Quotes protect ";" and the encoded words that Thunderbird splits across RFC 2231
+    continuations, which the standard library's parser mangles.
+    """
+    text = unfold(raw)[:MAX_PARAM_CHARS]
+    pieces = text.split(";") if '"' not in text else _split_quoted(text)
+    pairs = []
+    for piece in pieces[1:]:
+        name, sep, value = piece.partition("=")
+        if sep:
+            pairs.append((name.strip().lower(), value.strip().strip('"')))
+    return pieces[0].strip().lower(), pairs
+
+
+def _split_quoted(text: str) -> list[str]:
+    """Split at ";" outside double quotes; the quotes themselves are dropped."""
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    return pieces
+
+
+def params(raw: str) -> dict[str, str]:
+    """Decoded parameters by lower-cased name; RFC 2231 continuations and charsets joined."""
+    plain: dict[str, str] = {}
+    extended: dict[str, list[tuple[int, bool, str]]] = {}
+    for name, value in split_params(raw)[1]:
+        match = _PARAM_NAME.match(name)
+        if match is None:
+            continue
+        base, number, star = match.groups()
+        if number is None and not star:
+            plain.setdefault(base, value)
+        else:
+            extended.setdefault(base, []).append((int(number or 0), bool(star), value))
+    out = {name: decode_value(value) for name, value in plain.items()}
+    for name, segments in extended.items():
+        out[name] = decode_value(_join_rfc2231(sorted(segments)))
+    return out
+
+
+def _join_rfc2231(segments: list[tuple[int, bool, str]]) -> str:
+    charset = ""
+    data = b""
+    for index, (_, encoded, value) in enumerate(segments):
+        if encoded and index == 0 and value.count("'") >= 2:
+            charset, _, value = value.split("'", 2)
+        raw = value.encode("utf-8", "surrogateescape")
+        data += _PERCENT.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if encoded else raw
+    return decode_bytes(data, charset or "utf-8")[0]

@@ -16,6 +16,10 @@ from tapecut.intake.mime_body import Attachment, content_type
 from tapecut.intake.mime_headers import first, subject_kind
 
 _BOUNCE_SENDERS = {"mailer-daemon", "mailerdaemon", "mail-daemon"}
+# The display names mail servers sign their bounces with.
+_BOUNCE_NAME = re.compile(
+    r"^(?:mail delivery (?:subsystem|system|service)|mailer[- ]daemon)$", re.IGNORECASE
+)
 # A postmaster is sometimes a person: their mail counts as a bounce only when it says so.
 _POSTMASTER_SUBJECT = re.compile(
     r"deliver|undeliver|zustell|returned|failure|fehlgeschlagen|non remis|bounce", re.IGNORECASE
@@ -38,7 +42,7 @@ _AUTO_REPLY_SUBJECT = re.compile(
 )
 _OUT_OF_OFFICE = re.compile(
     r"out of (?:the )?office|abwesenheit|abwesend|automatische antwort|automatic reply"
-    r"|auto-?reply|urlaub|vacation|holiday",
+    r"|auto-?reply|im urlaub|on vacation|on holiday|on leave",
     re.IGNORECASE,
 )
 _ACKNOWLEDGEMENT = re.compile(
@@ -53,6 +57,8 @@ _DMARC_AGGREGATE = re.compile(r"\breport[\s-]+domain\s*:.{0,300}?\bsubmitter\s*:
 _DMARC_FAILURE = re.compile(r"dmarc (?:failure|forensic) report", re.IGNORECASE)
 # DMARC aggregate files are named receiver!domain!begin!end(.xml, .zip, .xml.gz).
 _DMARC_FILE = re.compile(r"^[^!\s]+![^!\s]+!\d+!\d+")
+# Every rule looks at the start of the subject; a 200 KB subject is not searched whole.
+_MAX_SUBJECT = 1_000
 _TLS_TYPES = {"application/tlsrpt+gzip", "application/tlsrpt+json"}
 
 
@@ -60,15 +66,16 @@ def classify(
     msg: Message,
     fields: dict[str, list[str]],
     subject: str,
-    from_address: str,
+    sender: tuple[str, str],
     attachments: Sequence[Attachment],
 ) -> str:
     """Why this is not a report, in words for the team; "" when it may well be one."""
+    subject = subject[:_MAX_SUBJECT]
     rules = (
         lambda: _by_structure(msg),
         lambda: _by_report_files(subject, attachments),
         lambda: _by_auto_headers(fields, subject),
-        lambda: _by_sender(from_address, fields, subject),
+        lambda: _by_sender(sender, fields, subject),
         lambda: _by_subject(subject),
     )
     for rule in rules:
@@ -152,10 +159,12 @@ def _by_auto_headers(fields: dict[str, list[str]], subject: str) -> str:
     return ""
 
 
-def _by_sender(from_address: str, fields: dict[str, list[str]], subject: str) -> str:
-    local = from_address.partition("@")[0]
+def _by_sender(sender: tuple[str, str], fields: dict[str, list[str]], subject: str) -> str:
+    local = sender[0].partition("@")[0]
     if local in _BOUNCE_SENDERS:
         return f"bounce (sent by {local})"
+    if _BOUNCE_NAME.match(sender[1]):
+        return f"bounce (sent by {sender[1]})"
     if local == "postmaster" and _POSTMASTER_SUBJECT.search(subject):
         return "bounce (sent by postmaster)"
     null_sender = first(fields, "return-path").strip().strip("<>").strip().lower()

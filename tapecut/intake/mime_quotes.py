@@ -33,7 +33,7 @@ _FIELD_ROLE = {
 }
 # "-----Original Message-----", Thunderbird's and Gmail's forward lines, Outlook's rule.
 _SEPARATOR = re.compile(
-    r"^\s*-{2,}\s*(?P<what>[^-\s].{0,60}?)\s*-{2,}\s*$|^\s*_{10,}\s*$", re.IGNORECASE
+    r"^\s*-{2,}\s*(?P<what>[^-\s].{0,120}?)\s*(?:-{2,}\s*)?$|^\s*_{10,}\s*$", re.IGNORECASE
 )
 _FORWARD_WORDS = re.compile(
     r"forward|weitergeleitet|transf[ée]r|r[ée]exp[ée]di|reenviado|inoltrato|doorgestuurd",
@@ -49,11 +49,20 @@ _FORWARD_INTRO = re.compile(
 )
 _ATTRIBUTION = re.compile(
     r"^\s*(?:(?:on|am|le|el|op|il|den)\s.{0,300}?"
-    r"(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto|skrev)\b.{0,200}?:"
+    r"(?:wrote|schrieb|a écrit|escribió|schreef|ha scritto|skrev)\b.{0,160}?:"
     r"|.{0,200}?(?:<[^<>\s]{1,200}>|\S@\S).{0,100}?\b(?:wrote|schrieb|a écrit|schreef)"
     r"(?:\s+am\s.{0,80}?)?:)\s*$",
     re.IGNORECASE,
 )
+
+
+# One cheap test that rules out most lines: markers start with a dash or underscore, have a
+# colon early on, start like an attribution ("On", "Am", …) or hold an address.
+_CANDIDATE = re.compile(r"[\s>]*(?:[-_]|.{0,45}:|(?:on|am|le|el|op|il|den)\s|.*[@<])", re.I)
+# Cheap tests that rule out most lines before the attribution pattern runs.
+_ATTRIBUTION_START = re.compile(r"(?:on|am|le|el|op|il|den)\s", re.IGNORECASE)
+_VERBS = ("wrote", "schrieb", "écrit", "escribió", "schreef", "scritto", "skrev")
+_VERB = re.compile("|".join(_VERBS), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ def find_marker(lines: list[str], start: int = 0, require_from_first: bool = Tru
     """The first marker at or after ``start``: separator, forward intro, headers, attribution."""
     for i in range(start, len(lines)):
         line = lines[i]
-        if len(line) > _MAX_MARKER_LINE or not line.strip():
+        if len(line) > _MAX_MARKER_LINE or not _CANDIDATE.match(line):
             continue
         marker = _marker_at(lines, i, require_from_first)
         if marker is not None:
@@ -88,7 +97,8 @@ def find_marker(lines: list[str], start: int = 0, require_from_first: bool = Tru
 
 def _marker_at(lines: list[str], i: int, require_from_first: bool) -> Marker | None:
     text = strip_quote(lines[i])
-    separator = _SEPARATOR.match(text)
+    lead = text.lstrip()[:1]
+    separator = _SEPARATOR.match(text) if lead in ("-", "_") else None
     if separator is not None:
         what = separator.group("what") or ""
         fields, end = header_block(lines, _next_nonblank(lines, i + 1), False)
@@ -97,10 +107,10 @@ def _marker_at(lines: list[str], i: int, require_from_first: bool) -> Marker | N
         if (what and _ORIGINAL_WORDS.search(what)) or fields:
             return Marker(i, end, "original", fields)
         return None
-    if _FORWARD_INTRO.match(text):
+    if text.rstrip().endswith(":") and _FORWARD_INTRO.match(text):
         fields, end = header_block(lines, _next_nonblank(lines, i + 1), False)
         return Marker(i, end, "forward", fields)
-    if _FIELD.match(text):
+    if ":" in text[:40] and _FIELD.match(text):
         fields, end = header_block(lines, i, require_from_first)
         return Marker(i, end, "original", fields) if fields else None
     attribution_end = _attribution_end(lines, i)
@@ -111,13 +121,19 @@ def _marker_at(lines: list[str], i: int, require_from_first: bool) -> Marker | N
 
 def _attribution_end(lines: list[str], i: int) -> int:
     """The line after an attribution that starts at ``i`` (mail clients wrap it), or 0."""
+    first = strip_quote(lines[i]).lstrip()
+    if not (_ATTRIBUTION_START.match(first) or "@" in first or "<" in first):
+        return 0
+    if not any(verb in line.lower() for line in lines[i : i + 3] for verb in _VERBS):
+        return 0
     joined = ""
     for j in range(i, min(i + 3, len(lines))):
         part = strip_quote(lines[j]).strip()
         if not part or len(joined) > _MAX_MARKER_LINE:
             return 0
         joined = f"{joined} {part}" if joined else part
-        if _ATTRIBUTION.match(joined):
+        # The pattern backtracks once per verb: a line full of verbs is no attribution.
+        if joined.endswith(":") and len(_VERB.findall(joined)) <= 2 and _ATTRIBUTION.match(joined):
             return j + 1
         if joined.endswith(":"):
             return 0
@@ -166,14 +182,21 @@ def is_quoted(line: str) -> bool:
     return line.lstrip().startswith(">")
 
 
-def split_quoted(lines: list[str]) -> tuple[list[str], list[str]]:
+# Passed as a hint when the first marker has not been looked for yet.
+NOT_SEARCHED = Marker(-1, -1, "", {})
+
+
+def split_quoted(
+    lines: list[str], marker: Marker | None = NOT_SEARCHED
+) -> tuple[list[str], list[str]]:
     """(the sender's lines, the quoted lines).
 
     Everything from an Outlook block or separator on is quoted. After an "On … wrote:" line
     that is followed by ``>`` lines, unquoted lines are the sender's answers written between
     the quotes (bottom or inline posting); after one followed by plain text, all is quoted.
     """
-    marker = find_marker(lines)
+    if marker is NOT_SEARCHED:
+        marker = find_marker(lines)
     cut = marker.start if marker is not None else len(lines)
     own: list[str] = []
     quoted: list[str] = []

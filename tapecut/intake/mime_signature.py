@@ -18,6 +18,8 @@ _MAX_NAME_BLOCK_LINE = 100
 _BARE_DASHES_WINDOW = 15
 _MAX_CLOSING = 60
 _MAX_PARAGRAPH = 2_000
+# Disclaimers close a message: only paragraphs starting in its last lines are looked at.
+_DISCLAIMER_WINDOW = 60
 
 _CLOSING = re.compile(
     r"^(?:mit\s+)?(?:(?:sehr\s+)?(?:freundliche[n]?|beste[n]?|viele[n]?|liebe[n]?|herzliche[n]?"
@@ -66,12 +68,15 @@ def _delimiter(lines: list[str]) -> int:
 
 
 def _disclaimer(lines: list[str]) -> int:
-    """The start of the first disclaimer paragraph that follows some text."""
+    """The start of the first disclaimer paragraph that follows some text, near the end."""
     start, seen_text = 0, False
+    tail = len(lines) - _DISCLAIMER_WINDOW
     for i, line in enumerate([*lines, ""]):
         if line.strip():
             continue
-        if i > start:
+        if i > start and start < tail:
+            seen_text = True
+        elif i > start:
             paragraph = " ".join(lines[start:i])[:_MAX_PARAGRAPH]
             if seen_text and _DISCLAIMER.search(paragraph):
                 return start

@@ -94,6 +94,9 @@ def guess_decode(data: bytes) -> tuple[str, str]:
         return text, "utf-8"
     if _mostly_utf8(data):
         return data.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)"
+    western = _strict(data, "cp1252")
+    if western is not None and _looks_western(western):
+        return western, "cp1252"
     codec = _detect(data) if len(data) >= DETECT_MIN_BYTES else ""
     if codec:
         return data.decode(codec, errors="replace"), codec
@@ -117,6 +120,21 @@ def _mostly_utf8(data: bytes) -> bool:
     high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
     valid = sum(len(m) for m in _UTF8_SEQUENCE.findall(sample))
     return valid >= 0.8 * high
+
+
+# Letters and signs of Western European text in Windows-1252. Text in another script read as
+# Windows-1252 has far more non-ASCII characters, and many outside this set.
+_WESTERN = frozenset(
+    "äöüßÄÖÜéèêëáàâíìîïóòôúùûçñÉÈÊÁÀÂÍÓÔÚÇÑøØåÅæÆœŒ„“”‘’‚–—…€°§«»·×¡¿²³µ½¼¾©®™\xa0"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _looks_western(text: str) -> bool:
+    """German, English, French… in Windows-1252: no need to ask charset-normalizer."""
+    sample = text[:DETECT_SAMPLE_BYTES]
+    high = _NON_ASCII.findall(sample)
+    return len(high) <= 0.15 * len(sample) and all(char in _WESTERN for char in high)
 
 
 def _detect(data: bytes) -> str:
@@ -181,9 +199,17 @@ def _cp1252_high() -> dict[str, int]:
 
 _CP1252_HIGH = _cp1252_high()
 _C1_TO_CP1252 = {byte: char for char, byte in _CP1252_HIGH.items()}
-_RUN = re.compile("[\u0080-\u00ff" + "".join(sorted(_CP1252_HIGH)) + "]{2,}")
+# A UTF-8 sequence read as Windows-1252/Latin-1: a lead byte (Â..ô) and its continuation
+# bytes (0x80-0xBF, which Windows-1252 shows as € ‚ ƒ … and Latin-1 as controls and signs).
+_CONT = "[\u0080-\u00bf" + "".join(sorted(_CP1252_HIGH)) + "]"
+_SEQUENCE = re.compile(
+    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
+)
 _C1 = re.compile("[\u0080-\u009f]")
 _MAX_ROUNDS = 6
+# Longer texts are left as they are: the repair is for headers and ordinary bodies, and
+# must not cost seconds on a hostile megabyte of Latin-1 signs.
+MAX_REPAIR_CHARS = 1_000_000
 # Characters a repaired sequence may become; anything else means the run was real text
 # (German "ß“" would otherwise turn into an NKo letter).
 _PLAUSIBLE = (
@@ -199,26 +225,24 @@ _PLAUSIBLE = (
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-Latin-1, repeatedly, one run of odd characters at a time.
+    """Undo UTF-8 read as Windows-1252 or Latin-1, as often as it happened.
 
+    Each round decodes every sequence that is valid UTF-8 and gives a plausible character,
+    so parts of a string that were mangled more often than others still come out right.
     C1 control characters left over are Windows-1252 bytes read as Latin-1 ("\x80" for "€").
     """
-    if not text or text.isascii():
+    if not text or text.isascii() or len(text) > MAX_REPAIR_CHARS:
         return text
-    if _RUN.search(text):
-        text = _repair_runs(text)
-    return _fix_c1(text)
-
-
-def _fix_c1(text: str) -> str:
+    if _SEQUENCE.search(text):
+        text = _repair_sequences(text)
     return text.translate(_C1_TO_CP1252) if _C1.search(text) else text
 
 
-def _repair_runs(text: str) -> str:
+def _repair_sequences(text: str) -> str:
     limit = len(_C1.findall(text))
-    best, current = text, text
+    best = current = text
     for _ in range(_MAX_ROUNDS):
-        fixed = _RUN.sub(lambda m: _fix_run(m.group()), current)
+        fixed = _SEQUENCE.sub(_fix_sequence, current)
         if fixed == current:
             break
         current = fixed
@@ -228,46 +252,13 @@ def _repair_runs(text: str) -> str:
     return best
 
 
-def _fix_run(run: str) -> str:
-    data = _run_bytes(run)
-    if data is None:
-        return run
-    out: list[str] = []
-    i = 0
-    while i < len(data):
-        size = _utf8_length(data[i])
-        if size and i + size <= len(data):
-            char = _strict(data[i : i + size], "utf-8")
-            if char is not None and _plausible(char):
-                out.append(char)
-                i += size
-                continue
-        out.append(run[i])
-        i += 1
-    return "".join(out)
-
-
-def _run_bytes(run: str) -> bytes | None:
-    out = bytearray()
-    for ch in run:
-        code = ord(ch)
-        if code < 0x100:
-            out.append(code)
-        elif ch in _CP1252_HIGH:
-            out.append(_CP1252_HIGH[ch])
-        else:
-            return None
-    return bytes(out)
-
-
-def _utf8_length(lead: int) -> int:
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    if 0xF0 <= lead <= 0xF4:
-        return 4
-    return 0
+def _fix_sequence(match: re.Match[str]) -> str:
+    chars = match.group()
+    data = bytes(_CP1252_HIGH.get(ch, ord(ch)) for ch in chars)
+    decoded = _strict(data, "utf-8")
+    if decoded is None or not _plausible(decoded):
+        return chars
+    return decoded
 
 
 def _plausible(char: str) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
 
 from tapecut.intake.smtp import IntakeHandler, IntakeSMTP
 
@@ -39,17 +39,35 @@ def store_thread_count() -> int:
 
 
 def _drop_stale_connections() -> None:
-    """Close connections that broke or outlived CONN_MAX_AGE, so a database restart heals.
+    """Close connections that broke or outlived CONN_MAX_AGE, as Django does between requests.
 
-    ``close_old_connections()`` also closes a connection after every use when CONN_MAX_AGE is 0
-    (the SQLite default here); for SQLite that would mean a WAL checkpoint per message, and a
-    local file connection does not go stale, so there only broken ones are closed.
+    Not for SQLite: ``close_old_connections()`` closes it after every use when CONN_MAX_AGE is 0,
+    which would mean a WAL checkpoint per message, and a local file does not go away (a failed
+    SQLite connection is closed in ``run_store`` instead).
     """
     for conn in connections.all(initialized_only=True):
         if conn.vendor != "sqlite":
             conn.close_if_unusable_or_obsolete()
-        elif conn.connection is not None and conn.errors_occurred and not conn.is_usable():
-            conn.close()
+
+
+def run_store(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """Call ``fn``; when a kept connection turns out dead (the database restarted), once more.
+
+    Repeating is safe because storing is idempotent: bytes already committed are found again by
+    their hash. A connection that failed is closed, so it never serves the next message.
+    """
+    kept = connection.vendor != "sqlite" and connection.connection is not None
+    try:
+        return fn(*args)
+    except (InterfaceError, OperationalError):
+        connection.close()
+        if not kept:
+            raise
+        log.warning("database connection lost; storing again on a new one")
+        return fn(*args)
+    except DatabaseError:
+        connection.close()
+        raise
 
 
 def _settle(fut: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -93,12 +111,9 @@ class StoreWorkers:
             fn, args, fut, loop = item
             _drop_stale_connections()
             try:
-                result, error = fn(*args), None
+                result, error = run_store(fn, args), None
             except BaseException as exc:
                 result, error = None, exc
-                if connection.connection is not None and connection.errors_occurred:
-                    # A broken connection must not answer the next message.
-                    connection.close()
             with contextlib.suppress(RuntimeError):  # the loop already closed
                 loop.call_soon_threadsafe(_settle, fut, result, error)
         connections.close_all()

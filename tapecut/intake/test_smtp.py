@@ -100,6 +100,14 @@ def test_unknown_recipient_gets_550(server: ServerThread) -> None:
     assert InboundMessage.objects.get().envelope_to == [TO]
 
 
+def test_a_bounce_with_the_null_sender_is_stored(server: ServerThread) -> None:
+    with client(server) as smtp:
+        assert smtp.mail("<>")[0] == 250
+        assert smtp.rcpt(TO)[0] == 250
+        assert smtp.data(message())[0] == 250
+    assert InboundMessage.objects.get().envelope_from == ""
+
+
 def test_anonymous_recipient_is_stored_encrypted(server: ServerThread) -> None:
     raw = message()
     with client(server) as smtp:

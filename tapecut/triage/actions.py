@@ -139,7 +139,8 @@ def do_change_status(change: Change, status: str, *, actor: Any, reason: str = "
         change.save()
         audit.record("change.status", change, actor=actor, old=old, new=status, reason=reason)
         if change.is_closed:
-            transaction.on_commit(lambda: notices.enqueue_outcome(change.pk))
+            # The job commits with the status: the database is the queue.
+            notices.enqueue_outcome(change.pk)
     return change
 
 
@@ -228,7 +229,7 @@ def do_ask_question(report: Report, text: str, *, actor: Any) -> Question:
         notice = notices.create_question_notice(question)
         audit.record("report.question", report, actor=actor, question=question.pk)
         if notice is not None and notice.channel == Notice.Channel.EMAIL:
-            transaction.on_commit(lambda: notices.enqueue_send(notice.pk))
+            notices.enqueue_send(notice.pk)
     return question
 
 
@@ -287,6 +288,6 @@ def do_resend_notice(notice: Notice, *, actor: Any) -> Notice:
         raise TriageError(_("Only notices in doubt or failed can be sent again."))
     Notice.objects.filter(pk=notice.pk).update(state=Notice.State.PENDING, claimed_at=None)
     audit.record("notice.resend", notice, actor=actor, old=notice.state)
-    transaction.on_commit(lambda: notices.enqueue_send(notice.pk))
+    notices.enqueue_send(notice.pk)
     notice.state = Notice.State.PENDING
     return notice

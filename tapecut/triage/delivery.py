@@ -89,9 +89,9 @@ def recipient_address(notice: Notice) -> str:
     reporter = notice.reporter or notice.report.reporter
     if reporter is None:
         return ""
-    if reporter.mode == Mode.NAMED:
-        return reporter.address
-    return identity.reveal(reporter).get("address", "")
+    address = reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
+    # Web form and API reporters without an address carry a placeholder that never delivers.
+    return "" if address.endswith("@" + identity.PLACEHOLDER_DOMAIN) else address
 
 
 def deliver(notice_id: int) -> str:
@@ -101,9 +101,9 @@ def deliver(notice_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    notice = Notice.objects.select_related("report", "reporter", "change", "question").get(
-        pk=notice_id
-    )
+    notice = Notice.objects.select_related(
+        "report__inbound", "reporter", "change", "question"
+    ).get(pk=notice_id)
     if notice.channel == Notice.Channel.RECEIPT:
         return _to_receipt(notice)
     return _by_email(notice)
@@ -125,7 +125,13 @@ def _by_email(notice: Notice) -> str:
     # Replies to this mail thread back into the report as follow-ups.
     add_message_ref(notice.report, msgid)
     try:
-        _send(composed, address, msgid, auto=notice.kind != Notice.Kind.QUESTION)
+        _send(
+            composed,
+            address,
+            msgid,
+            auto=notice.kind != Notice.Kind.QUESTION,
+            reply_to=reply_address(notice),
+        )
     except Exception as exc:
         Notice.objects.filter(pk=notice.pk).update(
             state=Notice.State.PENDING, claimed_at=None, error=repr(exc)[:2000]
@@ -159,12 +165,25 @@ def _relay(notice: Notice, composed: Composed) -> None:
     if not address:
         return
     try:
-        _send(composed, address, make_msgid(domain=_domain()), auto=True)
+        msgid = make_msgid(domain=_domain())
+        _send(composed, address, msgid, auto=True, reply_to=reply_address(notice))
     except Exception:
         log.exception("relay of notice %s failed; the receipt page still has it", notice.pk)
 
 
-def _send(composed: Composed, address: str, msgid: str, *, auto: bool) -> None:
+def reply_address(notice: Notice) -> str:
+    """Replies go to the address the report came to, so that they keep its identity mode."""
+    ours = [*settings.TAPECUT_ANONYMOUS_RECIPIENTS, *settings.TAPECUT_RECIPIENTS]
+    inbound = notice.report.inbound
+    for rcpt in inbound.envelope_to if inbound is not None else []:
+        if str(rcpt).lower() in ours:
+            return str(rcpt)
+    if notice.report.mode == Mode.ANONYMOUS and settings.TAPECUT_ANONYMOUS_RECIPIENTS:
+        return str(settings.TAPECUT_ANONYMOUS_RECIPIENTS[0])
+    return str(settings.TAPECUT_RECIPIENTS[0])
+
+
+def _send(composed: Composed, address: str, msgid: str, *, auto: bool, reply_to: str) -> None:
     headers = {"Message-ID": msgid}
     if auto:
         # RFC 3834: out-of-office robots must not answer these.
@@ -174,7 +193,7 @@ def _send(composed: Composed, address: str, msgid: str, *, auto: bool) -> None:
         body=composed.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
-        reply_to=settings.TAPECUT_RECIPIENTS[:1],
+        reply_to=[reply_to],
         headers=headers,
     ).send()
 

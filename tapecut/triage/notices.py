@@ -56,8 +56,14 @@ def language_for(report: Report, reporter: Reporter | None) -> str:
 
 
 def channel_for(report: Report, reporter: Reporter | None) -> str:
-    mode = reporter.mode if reporter is not None else report.mode
-    if reporter is None or mode == Mode.ANONYMOUS:
+    """Email for named and pseudonymous reporters; the receipt page for everyone else.
+
+    A named reporter without an address (a web form without one) has only the report's thread.
+    Pseudonymous reporters always have a sealed address; it is not decrypted here.
+    """
+    if reporter is None or reporter.mode == Mode.ANONYMOUS:
+        return Notice.Channel.RECEIPT
+    if reporter.mode == Mode.NAMED and not reporter.address:
         return Notice.Channel.RECEIPT
     return Notice.Channel.EMAIL
 

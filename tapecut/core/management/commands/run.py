@@ -61,14 +61,17 @@ def web_argv() -> list[str]:
         "10",
         "--access-logfile",
         "-",
+        # Its default path in $HOME is shared by every gunicorn of the user; we do not use it.
+        "--no-control-socket",
     ]
 
 
 def process_specs(only: list[str]) -> list[ProcessSpec]:
+    # The checks ran once in this process already; each child would only repeat their warnings.
     argv = {
         "web": web_argv(),
-        "smtpd": tapecut_argv("smtpd"),
-        "worker": tapecut_argv("worker"),
+        "smtpd": tapecut_argv("smtpd", "--skip-checks"),
+        "worker": tapecut_argv("worker", "--skip-checks"),
     }
     return [ProcessSpec(name, tuple(argv[name])) for name in only if name in argv]
 

@@ -1,0 +1,124 @@
+"""Receipt codes: format, storage as a slow hash, lookup, and what a wrong code costs."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from tapecut.accounts import receipts, throttle
+from tapecut.accounts.actions import do_issue_receipt
+from tapecut.accounts.models import ThrottleCounter
+from tapecut.intake.models import Channel, Mode, Report
+
+
+def make_report(**fields) -> Report:
+    defaults = {"channel": Channel.FORM, "mode": Mode.ANONYMOUS, "received_at": timezone.now()}
+    return Report.objects.create(**{**defaults, **fields})
+
+
+def test_codes_are_sixteen_random_digits_shown_in_groups():
+    codes = {receipts.new_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(re.fullmatch(r"\d{16}", c) for c in codes)
+    assert receipts.format_code("1234567890123456") == "1234-5678-9012-3456"
+
+
+@pytest.mark.parametrize(
+    ("typed", "digits"),
+    [
+        ("1234-5678-9012-3456", "1234567890123456"),
+        (" 1234 5678 9012 3456 ", "1234567890123456"),
+        ("1234567890123456", "1234567890123456"),
+        ("1234-5678-9012-345", ""),
+        ("1234-5678-9012-345x", ""),
+        ("١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦", ""),  # non-ASCII digits are not codes
+        ("", ""),
+    ],
+)
+def test_normalise_code(typed, digits):
+    assert receipts.normalise_code(typed) == digits
+
+
+@pytest.mark.django_db
+def test_issued_code_is_stored_only_as_a_slow_hash_and_finds_its_report():
+    report = make_report()
+    code = do_issue_receipt(report)
+    report.refresh_from_db()
+    digits = code.replace("-", "")
+    assert digits not in report.receipt_hash
+    assert report.receipt_hash.startswith("$argon2id$")
+    assert len(report.receipt_lookup) == receipts.LOOKUP_HEX
+    assert receipts.find_report(code) == report
+    assert receipts.find_report(digits) == report
+
+
+@pytest.mark.django_db
+def test_wrong_code_finds_nothing_even_in_the_same_lookup_bucket(monkeypatch):
+    report = make_report()
+    do_issue_receipt(report)
+    report.refresh_from_db()
+    # Force a bucket collision: a wrong code must still fail the Argon2 check.
+    monkeypatch.setattr(receipts, "lookup_key", lambda digits: report.receipt_lookup)
+    assert receipts.find_report("0000-0000-0000-0001") is None
+
+
+@pytest.mark.django_db
+def test_a_miss_costs_about_what_a_hit_costs():
+    report = make_report()
+    code = do_issue_receipt(report)
+    receipts.find_report("9999-9999-9999-9999")  # warm the decoy hash
+
+    def timed(value: str) -> float:
+        start = time.perf_counter()
+        receipts.find_report(value)
+        return time.perf_counter() - start
+
+    hit = min(timed(code) for _ in range(3))
+    miss = min(timed("1111-2222-3333-4444") for _ in range(3))
+    malformed = min(timed("not a code") for _ in range(3))
+    # Each path runs exactly one Argon2 verification.
+    assert 0.5 < miss / hit < 2.0
+    assert 0.5 < malformed / hit < 2.0
+
+
+@pytest.mark.django_db
+def test_throttle_counts_per_client_and_globally(settings):
+    settings.TAPECUT_RECEIPT_ATTEMPTS_PER_IP = 3
+    settings.TAPECUT_RECEIPT_ATTEMPTS_GLOBAL = 5
+    factory = RequestFactory()
+    one = factory.post("/receipt/", REMOTE_ADDR="192.0.2.1")
+    two = factory.post("/receipt/", REMOTE_ADDR="192.0.2.2")
+    for _ in range(3):
+        assert throttle.receipt_allowed(one)
+        throttle.receipt_failed(one)
+    assert not throttle.receipt_allowed(one)
+    assert throttle.receipt_allowed(two)
+    throttle.receipt_failed(two)
+    throttle.receipt_failed(two)
+    # Five failures in all: now nobody may try.
+    assert not throttle.receipt_allowed(factory.post("/receipt/", REMOTE_ADDR="192.0.2.3"))
+    stored = " ".join(ThrottleCounter.objects.values_list("key", flat=True))
+    assert "192.0.2" not in stored
+
+
+@pytest.mark.django_db
+def test_client_ip_behind_trusted_proxies(settings):
+    factory = RequestFactory()
+    request = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.9")
+    assert throttle.client_ip(request) == "10.0.0.1"
+    settings.TAPECUT_TRUSTED_PROXIES = 1
+    assert throttle.client_ip(request) == "192.0.2.9"
+    settings.TAPECUT_TRUSTED_PROXIES = 3
+    assert throttle.client_ip(request) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+def test_claim_once_refuses_a_replay():
+    issued = timezone.now()
+    assert throttle.claim_once("form-token", "nonce-1", issued)
+    assert not throttle.claim_once("form-token", "nonce-1", issued)
+    assert throttle.claim_once("form-token", "nonce-2", issued)

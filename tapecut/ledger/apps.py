@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "tapecut.ledger"
+    label = "ledger"
+    verbose_name = "AI cost ledger"
+
+    def ready(self) -> None:
+        # tapecut.ai has no app of its own; its start-up checks (tapecut.E020…) live with the
+        # ledger that every backend writes to.
+        from tapecut.ai import checks  # noqa: F401
+        from tapecut.ai import registry
+
+        registry.connect_signals()
