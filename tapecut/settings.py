@@ -225,6 +225,16 @@ TAPECUT_SCHEDULE_RECLUSTER_SECONDS = env_float("TAPECUT_SCHEDULE_RECLUSTER_SECON
 TAPECUT_SCHEDULE_REMIND_SECONDS = env_float("TAPECUT_SCHEDULE_REMIND_SECONDS", 3600.0)
 TAPECUT_SCHEDULE_DIGEST_SECONDS = env_float("TAPECUT_SCHEDULE_DIGEST_SECONDS", 86400.0)
 
+# --- Analysis stages (docs/analysis.md) -------------------------------------------------------
+# Lexical Jaccard at or above which a near-identical report with the same numbers merges itself.
+TAPECUT_AUTOMERGE_THRESHOLD = env_float("TAPECUT_AUTOMERGE_THRESHOLD", 0.9)
+# Score (lexical, or centred semantic cosine) at or above which a pair is suggested.
+TAPECUT_SUGGEST_THRESHOLD = env_float("TAPECUT_SUGGEST_THRESHOLD", 0.75)
+# Centred cosine to a theme's centroid at or above which a new report joins it.
+TAPECUT_THEME_THRESHOLD = env_float("TAPECUT_THEME_THRESHOLD", 0.6)
+TAPECUT_THEME_MIN_SIZE = env_int("TAPECUT_THEME_MIN_SIZE", 3)
+TAPECUT_ANALYSIS_SKIP = env_list("TAPECUT_ANALYSIS_SKIP", [])
+
 # --- AI backends and their cost (docs/ai-backends.md) -----------------------------------------
 TAPECUT_AI_EMBEDDER = env_str("TAPECUT_AI_EMBEDDER", "tapecut.ai.backends.local.LocalEmbedder")
 TAPECUT_AI_CHAT = env_str("TAPECUT_AI_CHAT", "tapecut.ai.base.NullChat")

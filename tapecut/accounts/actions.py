@@ -12,7 +12,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from email import message_from_bytes, policy
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +33,7 @@ from tapecut.intake.actions import (
     do_store_inbound,
 )
 from tapecut.intake.form import Upload, compose_message
-from tapecut.intake.mime_headers import first_id
+from tapecut.intake.parsing import parse_message
 from tapecut.intake.models import Channel, FollowUp, InboundMessage, Mode, Report
 from tapecut.intake.signals import followup_created
 
@@ -146,8 +145,8 @@ def do_receipt_answer(report: Report, text: str) -> FollowUp:
     msg, _new = do_store_inbound(
         raw, channel=Channel.FORM, envelope_to=[to], mode=report.mode, enqueue=False
     )
-    header = message_from_bytes(raw, policy=policy.default)["Message-ID"]
-    message_id = identity.protect_message_id(first_id(str(header)), report.mode)
+    message_id = identity.protect_message_id(parse_message(raw).message_id, report.mode)
+    text = _answer_text(report, raw, text)
     now = timezone.now()
     with transaction.atomic():
         followup = FollowUp.objects.create(
@@ -169,6 +168,16 @@ def do_receipt_answer(report: Report, text: str) -> FollowUp:
         audit.record("followup.receipt_answer", report, actor_label="reporter")
         transaction.on_commit(lambda: followup_created.send(FollowUp, followup=followup))
     return followup
+
+
+def _answer_text(report: Report, raw: bytes, typed: str) -> str:
+    """What the team sees of an answer: without a signature block, and for protected reports
+    without the reporter's own name and address where we know them."""
+    text = parse_message(raw).text or typed
+    if report.reporter is None or not identity.is_protected(report.mode):
+        return text
+    known = identity.reveal(report.reporter)
+    return identity.scrub_tokens(text, identity.identity_tokens(known["address"], known["name"]))
 
 
 # --- Revealing an identity -----------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
@@ -14,29 +16,48 @@ from tapecut.core import jobs
 from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import InboundMessage
 
-# A sender nobody else uses, so that finding it anywhere is a leak.
-MARKER_ADDRESS = "leak-marker-7f3a@example.org"
-MARKER_NAME = "Quentin Leakmarker"
-MARKER_PHONE = "+49 30 98765432"
-MARKER_HOST = "mx7f3a.leakhost.example.org"
+@dataclass(frozen=True)
+class Marker:
+    """A sender nobody else uses, so that finding any part of it anywhere is a leak."""
+
+    address: str = "leak-marker-7f3a@example.org"
+    name: str = "Quentin Leakmarker"
+    phone: str = "+49 30 98765432"
+    host: str = "mx7f3a.leakhost.example.org"
+
+    @classmethod
+    def unique(cls) -> Marker:
+        tag = secrets.token_hex(3)
+        return cls(
+            address=f"leak-marker-{tag}@example.org",
+            name=f"Quentin Leakmarker{tag}",
+            phone=f"+49 30 {secrets.randbelow(10**7) + 10**7}",
+            host=f"mx.leakhost{tag}.example.org",
+        )
+
+    def needles(self) -> list[bytes]:
+        """Byte strings that must never be found in plain text (compared lower-cased)."""
+        local = self.address.split("@")[0]
+        surname = self.name.split()[-1]
+        return [
+            n.lower().encode()
+            for n in (self.address, local, self.name, surname, self.host, self.phone[-8:])
+        ]
 
 
-def marker_needles() -> list[bytes]:
-    """Byte strings that must never be found in plain text (lower-cased comparison)."""
-    return [
-        MARKER_ADDRESS.encode(),
-        b"leak-marker-7f3a",
-        b"leakmarker",
-        MARKER_NAME.lower().encode(),
-        b"leakhost",
-        b"98765432",
-    ]
+MARKER = Marker()
+MARKER_ADDRESS = MARKER.address
+MARKER_NAME = MARKER.name
 
 
-def leaks_in(blob: bytes | str) -> list[str]:
+def leaks_in(blob: bytes | str, marker: Marker = MARKER) -> list[str]:
     data = blob.encode("utf-8", "replace") if isinstance(blob, str) else blob
     low = data.lower()
-    return [n.decode() for n in marker_needles() if n in low]
+    return [n.decode() for n in marker.needles() if n in low]
+
+
+def signature(marker: Marker = MARKER) -> str:
+    return f"-- \n{marker.name}\n{marker.address}\nPhone {marker.phone}\n"
 
 
 def marker_mail(
@@ -46,17 +67,18 @@ def marker_mail(
     extra_headers: dict[str, str] | None = None,
     in_reply_to: str = "",
     attachment_name: str = "",
+    marker: Marker = MARKER,
 ) -> bytes:
     """A report carrying the marker in every place a mail client puts a sender's identity."""
     msg = EmailMessage()
-    msg["From"] = f'"{MARKER_NAME}" <{MARKER_ADDRESS}>'
-    msg["Reply-To"] = MARKER_ADDRESS
-    msg["Sender"] = MARKER_ADDRESS
+    msg["From"] = f'"{marker.name}" <{marker.address}>'
+    msg["Reply-To"] = marker.address
+    msg["Sender"] = marker.address
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = format_datetime(timezone.now())
-    msg["Message-ID"] = make_msgid(domain=MARKER_HOST)
-    msg["Received"] = f"from {MARKER_HOST} ([192.0.2.77]) by mx.corp.example; Mon, 1 Jan 2026"
+    msg["Message-ID"] = make_msgid(domain=marker.host)
+    msg["Received"] = f"from {marker.host} ([192.0.2.77]) by mx.corp.example; Mon, 1 Jan 2026"
     msg["X-Originating-IP"] = "[192.0.2.77]"
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
@@ -65,8 +87,8 @@ def marker_mail(
         msg[name] = value
     msg.set_content(
         "Every quarter I fill in form 27b by hand; it needs three stamps from three offices.\n"
-        f"Quentin here again: it takes me about two hours each time.\n\n"
-        f"-- \n{MARKER_NAME}\n{MARKER_ADDRESS}\nPhone {MARKER_PHONE}\n"
+        f"{marker.name.split()[0]} here again: it takes me about two hours each time.\n\n"
+        + signature(marker)
     )
     if attachment_name:
         msg.add_attachment(b"%PDF-1.4 test", maintype="application", subtype="pdf",
@@ -74,10 +96,17 @@ def marker_mail(
     return msg.as_bytes()
 
 
-def receive(raw: bytes, *, to: str, channel: str = "smtp", mode: str | None = None) -> Any:
+def receive(
+    raw: bytes,
+    *,
+    to: str,
+    channel: str = "smtp",
+    mode: str | None = None,
+    envelope_from: str = MARKER.address,
+) -> Any:
     """The SMTP path: store raw bytes, then process as the worker would."""
     msg, _new = do_store_inbound(
-        raw, channel=channel, envelope_from=MARKER_ADDRESS, envelope_to=[to], mode=mode,
+        raw, channel=channel, envelope_from=envelope_from, envelope_to=[to], mode=mode,
         enqueue=False,
     )
     return msg, do_process_inbound(InboundMessage.objects.get(pk=msg.pk))

@@ -30,7 +30,9 @@ def check_ai_backends(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             messages.append(Error(f"{name}: {exc}", hint=DOCS, id=check_id))
             continue
         if not callable(getattr(cls, method, None)):
-            messages.append(Error(f"{name}: {path} has no {method}() method.", hint=DOCS, id=check_id))
+            messages.append(
+                Error(f"{name}: {path} has no {method}() method.", hint=DOCS, id=check_id)
+            )
             continue
         messages.extend(_backend_messages(name, cls))
     return messages

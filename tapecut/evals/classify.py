@@ -11,6 +11,7 @@ database; the last line is one JSON object.
 from __future__ import annotations
 
 import csv
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,9 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", default="", help="comma-separated seeds; overrides --seed")
     parser.add_argument("--embedder", default="", help="dotted path (default: the configured)")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="folder to keep embeddings in between runs"
+    )
 
 
 def read_rows(path: Path, text_col: str, label_col: str) -> tuple[list[str], list[str]]:
@@ -57,10 +61,27 @@ def read_rows(path: Path, text_col: str, label_col: str) -> tuple[list[str], lis
     return [t for t, _ in rows], [lab for _, lab in rows]
 
 
-def embed(embedder_path: str, texts: list[str]) -> tuple[str, np.ndarray]:
+def embed(embedder_path: str, texts: list[str], cache: Path | None = None) -> tuple[str, np.ndarray]:
+    """Embeddings of ``texts``; with ``cache``, kept in a file named by embedder and texts."""
     from tapecut.ai import registry
 
-    embedder = registry.import_backend(embedder_path or settings.TAPECUT_AI_EMBEDDER)()
+    path = embedder_path or settings.TAPECUT_AI_EMBEDDER
+    key = hashlib.sha256("\x00".join([path, *texts]).encode()).hexdigest()[:16]
+    cached = cache / f"embeddings-{key}.npz" if cache else None
+    if cached is not None and cached.is_file():
+        with np.load(cached, allow_pickle=False) as data:
+            return str(data["name"]), data["vectors"]
+    name, vectors = _embed(path, texts)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cached, name=name, vectors=vectors)
+    return name, vectors
+
+
+def _embed(path: str, texts: list[str]) -> tuple[str, np.ndarray]:
+    from tapecut.ai import registry
+
+    embedder = registry.import_backend(path)()
     if callable(getattr(embedder, "fit", None)):
         embedder.fit(texts, save=False)  # as an organisation fits it on its own reports
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
@@ -111,7 +132,7 @@ def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
     seeds = [int(s) for s in options["seeds"].split(",") if s.strip()] or [options["seed"]]
     started = time.perf_counter()
     with throwaway_database():
-        name, vectors = embed(options["embedder"], texts)
+        name, vectors = embed(options["embedder"], texts, options.get("cache"))
     embedded = time.perf_counter()
     per_seed = [one_seed(texts, labels, vectors, fraction, s) for s in tqdm(seeds, desc="seeds", file=sys.stderr)]
     result: dict[str, Any] = {

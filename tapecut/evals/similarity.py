@@ -56,7 +56,7 @@ def embed_all(embedder: Any, texts: list[str]) -> dict[str, Any]:
     vectors: dict[str, Any] = {}
     for start in range(0, len(texts), BATCH):
         chunk = texts[start : start + BATCH]
-        vectors.update(zip(chunk, embedder.embed(chunk, ctx)))
+        vectors.update(zip(chunk, embedder.embed(chunk, ctx), strict=True))
     return vectors
 
 

@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ class Dovecot:
     port: int
     user: str = "reports"
     password: str = "imap-test-password"  # noqa: S105 - a throwaway test server
+    remove_root: bool = False
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -48,6 +50,8 @@ class Dovecot:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self.process = None
+        if self.remove_root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def find_binary() -> str:
@@ -152,10 +156,17 @@ protocol imap {{
     return path
 
 
-def start(root: Path, *, timeout: float = 15.0) -> Dovecot:
-    """Start Dovecot in the foreground (as a child process) and wait until it accepts logins."""
+def start(root: Path | None = None, *, timeout: float = 15.0) -> Dovecot:
+    """Start Dovecot in the foreground (as a child process) and wait until it accepts logins.
+
+    Without ``root`` a new folder under the system's temporary folder is used (and removed by
+    ``stop``): Dovecot's unprivileged helpers must be able to reach it, which they cannot inside
+    pytest's private ``tmp_path``.
+    """
     binary = find_binary()
-    server = Dovecot(root=root, port=free_port())
+    owned = root is None
+    root = Path(tempfile.mkdtemp(prefix="tapecut-dovecot-")) if root is None else root
+    server = Dovecot(root=root, port=free_port(), remove_root=owned)
     config = write_config(server)
     server.process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own config file
         [binary, "-F", "-c", str(config)],

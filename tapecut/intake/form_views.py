@@ -7,6 +7,7 @@ anonymous report): the code travels only in the body of a POST and back in the p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from tapecut.accounts import receipts, throttle
 from tapecut.accounts.actions import do_receipt_answer, do_submit_report
-from tapecut.intake.form import ReportForm, default_mode, issue_token, our_domain
+from tapecut.intake import identity
+from tapecut.intake.form import ReportForm, Upload, default_mode, issue_token, our_domain
 from tapecut.intake.models import Channel, FollowUp, Mode, Report
 
 MAX_ANSWER = 20_000
@@ -52,12 +54,15 @@ def report_form(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest, form: ReportForm) -> HttpResponse:
     mode = form.cleaned_data["mode"]
     address, name = reporter_identity(request.user, mode)
+    subject, text, uploads = form.cleaned_data["subject"], form.cleaned_data["text"], form.uploads()
+    if mode == Mode.ANONYMOUS and request.user.is_authenticated:
+        subject, text, uploads = _without_user(request.user, subject, text, uploads)
     submission = do_submit_report(
         channel=Channel.FORM,
         mode=mode,
-        subject=form.cleaned_data["subject"],
-        text=form.cleaned_data["text"],
-        uploads=form.uploads(),
+        subject=subject,
+        text=text,
+        uploads=uploads,
         address=address,
         name=name,
         actor=request.user if request.user.is_authenticated else None,
@@ -71,6 +76,21 @@ def reporter_identity(user: Any, mode: str) -> tuple[str, str]:
         return "", ""
     address = user.email or f"{user.get_username()}@{our_domain()}"
     return address.lower(), user.get_full_name()
+
+
+def _without_user(
+    user: Any, subject: str, text: str, uploads: list[Upload]
+) -> tuple[str, str, list[Upload]]:
+    """A logged-in user reporting anonymously: nothing of theirs is kept, not even encrypted,
+    and their own name and address are taken out of what they wrote (as for protected mail)."""
+    tokens = identity.identity_tokens(user.email, user.get_full_name())
+    if len(user.get_username()) >= 3:
+        tokens = sorted({*tokens, user.get_username()}, key=len, reverse=True)
+    return (
+        identity.scrub_tokens(subject, tokens),
+        identity.scrub_tokens(text, tokens),
+        [replace(u, filename=identity.scrub_filename(u.filename, tokens)) for u in uploads],
+    )
 
 
 def _form_page(

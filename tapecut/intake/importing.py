@@ -104,21 +104,21 @@ def _iter_folder(path: Path, fmt: str, max_bytes: int | None) -> Iterator[Item]:
     if fmt == "maildir" or (fmt == "auto" and is_maildir(path)):
         yield from iter_maildir(path, max_bytes)
         return
-    for entry in _sorted_entries(path):
-        child = Path(entry.path)
-        if entry.name.startswith("."):
+    for name in sorted_names(path):
+        child = path / name
+        if name.startswith("."):
             yield Skipped(display(child), "hidden")
-        elif entry.is_symlink() and entry.is_dir():
+        elif child.is_symlink() and child.is_dir():
             # Not followed: a link back up the tree would never end.
             yield Skipped(display(child), "link to a folder (not followed)")
         else:
             yield from _iter_path(child, fmt, max_bytes)
 
 
-def _sorted_entries(path: Path) -> list[os.DirEntry[str]]:
-    # Sorted so that two runs over the same tree see the messages in the same order.
-    with os.scandir(path) as it:
-        return sorted(it, key=lambda e: e.name)
+def sorted_names(path: Path) -> list[str]:
+    # Sorted so that two runs over the same tree see the messages in the same order. Only the
+    # names are held (one folder at a time), never what the files contain.
+    return sorted(os.listdir(path))
 
 
 def iter_maildir(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
@@ -130,17 +130,17 @@ def iter_maildir(path: Path, max_bytes: int | None = None) -> Iterator[Item]:
         sub = path / part
         if not sub.is_dir():
             continue
-        for entry in _sorted_entries(sub):
-            child = Path(entry.path)
-            if entry.name.startswith("."):
+        for name in sorted_names(sub):
+            child = sub / name
+            if name.startswith("."):
                 yield Skipped(display(child), "hidden")
-            elif not entry.is_file():
+            elif not child.is_file():
                 yield Skipped(display(child), "not a plain file")
             else:
                 yield read_single(child, max_bytes, fmt="maildir")
-    for entry in _sorted_entries(path):
-        child = Path(entry.path)
-        if entry.name.startswith(".") and entry.is_dir() and is_maildir(child):
+    for name in sorted_names(path):
+        child = path / name
+        if name.startswith(".") and child.is_dir() and is_maildir(child):
             yield from iter_maildir(child, max_bytes)
 
 

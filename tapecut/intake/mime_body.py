@@ -68,7 +68,6 @@ class Collected:
     # Attached messages, with the collection of their own trees.
     messages: list[tuple[Message, Collected]] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
-    parts: int = 0
 
     @property
     def body(self) -> str:
@@ -79,12 +78,10 @@ class Collected:
             self.defects.append(defect)
 
 
-def collect(msg: Message, counter: list[int] | None = None, depth: int = 0) -> Collected:
-    """Walk one message (not into attached messages' bodies, which get their own walk)."""
+def collect(msg: Message) -> Collected:
+    """Walk the whole tree; raises LimitExceeded beyond MAX_PARTS parts or MAX_DEPTH levels."""
     out = Collected()
-    counter = counter if counter is not None else [0]
-    _walk(msg, out, counter, depth, want_body=True)
-    out.parts = counter[0]
+    _walk(msg, out, [0], 0, want_body=True)
     return out
 
 
@@ -245,8 +242,8 @@ def _base64(data: bytes) -> tuple[bytes, str]:
 
 def leaf_text(part: Message, out: Collected) -> str:
     data = payload_bytes(part, out)
-    charset = params(raw_field(part, "content-type")).get("charset")
-    text, note = decode_bytes(data, charset)
+    found = params(raw_field(part, "content-type"))
+    text, note = decode_bytes(data, found.get("charset"))
     out.note(note)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     ctype = content_type(part)
@@ -254,7 +251,6 @@ def leaf_text(part: Message, out: Collected) -> str:
         return html_to_text(text, out)
     if ctype.startswith("text/enriched"):
         return _strip_tags(text)
-    found = params(raw_field(part, "content-type"))
     if found.get("format", "").lower() == "flowed":
         return unflow(text, found.get("delsp", "").lower() == "yes")
     return text
@@ -317,7 +313,7 @@ def sniff(data: bytes, declared: str) -> str:
         return declared
     try:
         matches = puremagic.magic_string(data)
-    except (puremagic.PureError, ValueError):
+    except Exception:  # PureError for unknown bytes; its format checks must not cost the message
         return declared
     found = next((str(m.mime_type) for m in matches if m.mime_type), "")
     if found.startswith(("application/vnd.openxmlformats", "application/vnd.ms-")) and (

@@ -29,6 +29,7 @@ MAX_REFERENCES = 500
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,75})\?([bBqQ])\?([^?]*)\?=")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MSG_ID = re.compile(r"<([^<>]*)>")
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
 _BARE_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]{1,64}@[^\s<>()\[\]\\,;:\"@]{1,255}")
 
 
@@ -119,6 +120,8 @@ def _word_bytes(encoding: str, text: str) -> bytes | None:
     if encoding in "qQ":
         return binascii.a2b_qp(raw, header=True)
     raw = b"".join(raw.split())
+    if _NOT_BASE64.search(raw):
+        return None  # not base64 at all: keep the word as written
     raw += b"=" * (-len(raw) % 4)
     try:
         return binascii.a2b_base64(raw)

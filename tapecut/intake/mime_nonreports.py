@@ -8,7 +8,10 @@ only for subjects without a reply or forward prefix, because a reporter who forw
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+import zlib
 from collections.abc import Sequence
 from email.message import Message
 
@@ -136,9 +139,40 @@ def _by_report_files(subject: str, attachments: Sequence[Attachment]) -> str:
             return "DMARC aggregate report"
         if _DMARC_FAILURE.search(subject):
             return "DMARC failure report"
-    if any(_DMARC_FILE.match(a.filename) for a in attachments):
+    if any(_DMARC_FILE.match(a.filename) or _holds_dmarc_xml(a) for a in attachments):
         return "DMARC aggregate report"
     return ""
+
+
+def _holds_dmarc_xml(attachment: Attachment) -> bool:
+    """Whether a zip or gzip file starts with a DMARC ``<feedback>`` document.
+
+    Only the first few KB are inflated, so a compressed bomb costs nothing.
+    """
+    kinds = {attachment.declared_type, attachment.sniffed_type}
+    if len(attachment.data) > _MAX_ARCHIVE or not kinds & _ARCHIVE_TYPES:
+        return False
+    try:
+        if attachment.data.startswith(b"\x1f\x8b"):
+            head = zlib.decompressobj(wbits=31).decompress(attachment.data, _PEEK)
+        else:
+            with zipfile.ZipFile(io.BytesIO(attachment.data)) as archive:
+                first = archive.infolist()[0]
+                with archive.open(first) as member:
+                    head = member.read(_PEEK)
+    except Exception:  # a broken archive is no DMARC report, whatever it is
+        return False
+    return b"<feedback" in head
+
+
+_ARCHIVE_TYPES = {
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/gzip",
+    "application/x-gzip",
+}
+_MAX_ARCHIVE = 10_000_000
+_PEEK = 4_096
 
 
 def _by_auto_headers(fields: dict[str, list[str]], subject: str) -> str:

@@ -36,6 +36,7 @@ _SUPERSETS = {
 }
 # Single-byte charsets under which valid multi-byte UTF-8 is almost certainly mislabelled.
 _SINGLE_BYTE = {"cp1252", "iso8859-1", "iso8859-15", "cp1250"}
+_NOT_CHARSETS = {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "charmap"}
 # charset-normalizer is slow on long texts; the first bytes are enough to tell the charset.
 DETECT_SAMPLE_BYTES = 32_768
 # Short byte strings are not enough for detection to beat the most likely charset here.
@@ -49,9 +50,13 @@ def lookup(charset: str | None) -> str:
     name = charset.strip().strip("\"'").lower().split("*", 1)[0].removeprefix("charset=")
     name = _SUPERSETS.get(name, name)
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except (LookupError, ValueError):
         return ""
+    # Python also has codecs that are no charset ("base64", "undefined", "idna"): unknown.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return ""
+    return info.name
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> tuple[str, str]:
@@ -60,9 +65,9 @@ def decode_bytes(data: bytes, charset: str | None = None) -> tuple[str, str]:
         return "", ""
     codec = lookup(charset)
     if codec:
-        text = _declared(data, codec)
-        if text is not None:
-            return text
+        declared = _declared(data, codec)
+        if declared is not None:
+            return declared
     text, used = guess_decode(data)
     if charset and not codec:
         return text, f"unknown charset {charset[:40]!r}; decoded as {used}"
@@ -165,7 +170,7 @@ _LATIN_PAGES = {
 def _strict(data: bytes, codec: str) -> str | None:
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None
 
 

@@ -222,7 +222,7 @@ def _attached(inner: Message, sub: Collected) -> ForwardedPart:
 
 
 def _attachments(tree: Collected) -> list[ParsedAttachment]:
-    """Each distinct file once (Apple Mail repeats attachments in every alternative)."""
+    """Each distinct file once (some clients put the same file in two alternatives)."""
     out: list[ParsedAttachment] = []
     seen: set[tuple[str, str]] = set()
     for index, item in enumerate(tree.attachments, start=1):

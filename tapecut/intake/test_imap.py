@@ -6,6 +6,7 @@ Dovecot comes from ``scripts/install-test-deps.sh``; without it these tests fail
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from io import StringIO
@@ -23,8 +24,8 @@ ANON = "anonymous@corp.example"
 
 
 @pytest.fixture
-def server(tmp_path, settings):
-    started = dovecot.start(tmp_path / "dovecot")
+def server(settings):
+    started = dovecot.start()
     settings.TAPECUT_IMAP_HOST = "127.0.0.1"
     settings.TAPECUT_IMAP_PORT = started.port
     settings.TAPECUT_IMAP_USER = started.user
@@ -40,7 +41,7 @@ def server(tmp_path, settings):
 
 
 def mail(to: str, subject: str, sender: str = "ines@corp.example") -> bytes:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=policy.SMTP)  # CRLF, as IMAP servers keep it
     msg["From"] = f"Ines Example <{sender}>"
     msg["To"] = to
     msg["Cc"] = "colleague@corp.example"
@@ -109,14 +110,14 @@ def test_a_crash_between_storing_and_marking_loses_nothing_and_stores_nothing_tw
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_move_to_a_folder_and_pseudonymous_mailbox(server, settings):
-    settings.TAPECUT_IMAP_MOVE_TO = "Tapecut/Done"
+    settings.TAPECUT_IMAP_MOVE_TO = "Tapecut-done"
     settings.TAPECUT_IMAP_MODE = Mode.PSEUDONYMOUS
     append(server, mail(MAIN, "Moved"))
     out = StringIO()
     call_command("poll", "--once", stdout=out)
     assert "stored=1" in out.getvalue()
     assert server_state(server) == []
-    assert len(server_state(server, "Tapecut/Done")) == 1
+    assert len(server_state(server, "Tapecut-done")) == 1
     assert InboundMessage.objects.get().mode == Mode.PSEUDONYMOUS
 
 

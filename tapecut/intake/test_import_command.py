@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import shutil
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tapecut.core.storage import StoreFull
 from tapecut.intake import actions
 from tapecut.intake.actions import raw_bytes
 from tapecut.intake.models import InboundMessage, Report
@@ -166,6 +168,51 @@ def test_format_option_and_human_summary(corpus):
     assert "already stored: 0" in text
     msg = InboundMessage.objects.get()
     assert msg.envelope_extra["format"] == "eml"
+
+
+def import_command_module():
+    return importlib.import_module("tapecut.intake.management.commands.import")
+
+
+def failing_on_third(exc: BaseException, real):
+    calls = []
+
+    def store(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise exc
+        return real(*args, **kwargs)
+
+    return store
+
+
+@pytest.mark.django_db
+def test_a_full_store_stops_the_import_and_keeps_what_was_committed(corpus, monkeypatch):
+    command = import_command_module()
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 1)  # commit after every message
+    store = failing_on_third(StoreFull(28, "message store is full"), command.do_store_inbound)
+    monkeypatch.setattr(command, "do_store_inbound", store)
+    out = StringIO()
+    with pytest.raises(CommandError, match="Run the import again to go on"):
+        call_command("import", str(corpus), "--json", stdout=out)
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["messages"] == 2 == InboundMessage.objects.count()
+    assert "message store is full" in summary["errors"][0]["error"]
+    assert "stopped" in summary
+
+
+@pytest.mark.django_db
+def test_ctrl_c_reports_what_was_imported(corpus, monkeypatch):
+    command = import_command_module()
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 1)
+    monkeypatch.setattr(
+        command, "do_store_inbound", failing_on_third(KeyboardInterrupt(), command.do_store_inbound)
+    )
+    out = StringIO()
+    with pytest.raises(CommandError, match="interrupted"):
+        call_command("import", str(corpus), stdout=out)
+    assert "Read 2 messages" in out.getvalue()
+    assert InboundMessage.objects.count() == 2
 
 
 def test_a_missing_path_is_a_clear_error_before_anything_is_imported(tmp_path):

@@ -110,7 +110,10 @@ def test_thunderbird_forward_with_subject_first_header_block():
     msg = parse("forward_thunderbird_de.eml")
     assert msg.text == "Zur Info, so läuft das bei uns."
     [part] = msg.forwarded
-    assert (part.sender, part.subject) == ("Reisestelle <reisestelle@amt.example>", "Reisekostenabrechnung")
+    assert (part.sender, part.subject) == (
+        "Reisestelle <reisestelle@amt.example>",
+        "Reisekostenabrechnung",
+    )
     assert part.date == "Wed, 12 Mar 2025 10:00:00 +0100"
     # The quote inside the forwarded message belongs to it.
     assert part.text.endswith("> Kann ich die Belege als PDF schicken?")
@@ -132,7 +135,9 @@ def test_outlook_forward_chain_under_wg_subject():
     first, second = msg.forwarded
     assert first.sender == "Personalstelle <personal@amt.example>"
     assert first.subject == "AW: Urlaubsantrag"
-    assert first.text == "Bitte lassen Sie den Antrag zusätzlich von der Abteilungsleitung abzeichnen."
+    assert (
+        first.text == "Bitte lassen Sie den Antrag zusätzlich von der Abteilungsleitung abzeichnen."
+    )
     assert second.sender == "Weber, Tom <tom.weber@amt.example>"
     assert second.text == "Anbei mein Urlaubsantrag für den 21. März."
     assert msg.quoted == ""

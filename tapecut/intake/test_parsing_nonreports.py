@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,10 @@ def message(headers: str, body: str = "Text.") -> bytes:
         ),
         ("From: a@example.org\nSubject: Out of Office: Antrag", "auto-reply (subject)"),
         ("From: a@example.org\nSubject: Abwesenheitsnotiz: Antrag", "auto-reply (subject)"),
-        ("From: a@example.org\nSubject: Precedence\nPrecedence: auto_reply", "auto-reply (Precedence: auto_reply)"),
+        (
+            "From: a@example.org\nSubject: Precedence\nPrecedence: auto_reply",
+            "auto-reply (Precedence: auto_reply)",
+        ),
         (
             "From: Postmaster <postmaster@example.org>\nSubject: Undeliverable: Antrag",
             "bounce (sent by postmaster)",
@@ -78,9 +83,15 @@ def message(headers: str, body: str = "Text.") -> bytes:
             "From: no_reply@amt.example\nSubject: Case 12 - Acknowledgement of receipt",
             "auto-reply (acknowledgement of receipt)",
         ),
-        ("From: a@example.org\nSubject: Delivery Status Notification (Failure)", "bounce (subject)"),
+        (
+            "From: a@example.org\nSubject: Delivery Status Notification (Failure)",
+            "bounce (subject)",
+        ),
         ("From: a@example.org\nSubject: Lesebestätigung: Antrag", "read receipt (subject)"),
-        ("From: a@example.org\nSubject: DMARC Failure Report for example.org", "DMARC failure report"),
+        (
+            "From: a@example.org\nSubject: DMARC Failure Report for example.org",
+            "DMARC failure report",
+        ),
     ],
 )
 def test_non_report_rules(headers: str, reason: str):
@@ -102,3 +113,17 @@ def test_non_report_rules(headers: str, reason: str):
 )
 def test_reports_are_not_caught_by_the_rules(headers: str):
     assert parse_message(message(headers)).non_report_reason == ""
+
+
+def test_dmarc_report_found_by_its_compressed_xml_whatever_the_subject():
+    xml = b'<?xml version="1.0"?><feedback><report_metadata/></feedback>'
+    attachment = base64.b64encode(gzip.compress(xml, mtime=0)).decode()
+    raw = message(
+        "From: reports@example.org\nSubject: Weekly report\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="b"',
+        "--b\nContent-Type: text/plain\n\nSee attachment.\n"
+        "--b\nContent-Type: application/gzip\n"
+        'Content-Disposition: attachment; filename="report.xml.gz"\n'
+        f"Content-Transfer-Encoding: base64\n\n{attachment}\n--b--",
+    )
+    assert parse_message(raw).non_report_reason == "DMARC aggregate report"

@@ -56,8 +56,8 @@ def test_other_database_errors_close_the_connection_and_are_not_repeated() -> No
     conn.close.assert_called_once()
 
 
-def test_sqlite_uses_one_store_thread_by_default(settings) -> None:
+def test_sqlite_uses_two_store_threads_by_default(settings) -> None:
     settings.TAPECUT_SMTP_STORE_THREADS = 0
-    assert smtp_server.store_thread_count() == 1
+    assert smtp_server.store_thread_count() == 2
     settings.TAPECUT_SMTP_STORE_THREADS = 3
     assert smtp_server.store_thread_count() == 3

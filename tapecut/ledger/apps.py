@@ -9,7 +9,7 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         # tapecut.ai has no app of its own; its start-up checks (tapecut.E020…) live with the
         # ledger that every backend writes to.
-        from tapecut.ai import checks  # noqa: F401
-        from tapecut.ai import registry
+        import tapecut.ai.checks
+        import tapecut.ai.registry
 
-        registry.connect_signals()
+        tapecut.ai.registry.connect_signals()

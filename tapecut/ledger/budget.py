@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -38,10 +38,17 @@ def month_start(now: datetime | None = None) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def next_month_start(start: datetime) -> datetime:
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    # Re-localise: the month may end on the other side of a daylight-saving change.
+    return timezone.make_aware(following.replace(tzinfo=None), start.tzinfo)
+
+
 def month_spend(now: datetime | None = None) -> Decimal:
-    """The cost of every call since the first of this month (local time), in USD."""
-    total = ModelCall.objects.filter(at__gte=month_start(now)).aggregate(total=Sum("cost_usd"))
-    return Decimal(total["total"] or 0)
+    """The cost of every call in the month of ``now`` (local time), in USD."""
+    start = month_start(now)
+    rows = ModelCall.objects.filter(at__gte=start, at__lt=next_month_start(start))
+    return Decimal(rows.aggregate(total=Sum("cost_usd"))["total"] or 0)
 
 
 def monthly_limit() -> Decimal:

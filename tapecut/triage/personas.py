@@ -34,11 +34,13 @@ class Personas:
 NAMES = ("visitor", "reporter", "triager", "owner", "leader", "custodian", "admin", "outsider")
 
 
-def make_user(username: str, *roles: str, staff: bool = False) -> Any:
+def make_user(username: str, *roles: str, staff: bool = False, password: str | None = None) -> Any:
+    """A user with these roles. Without a password (tests log in with force_login): hashing
+    one with Argon2 costs a quarter of a second per user."""
     user = get_user_model().objects.create_user(
         username=username,
         email=f"{username}@staff.example",
-        password=PASSWORD,
+        password=password,
         first_name=username.title(),
         is_staff=staff,
     )

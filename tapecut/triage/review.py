@@ -12,17 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tapecut.analysis import actions as analysis_actions
+from tapecut.analysis import themes
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
 from tapecut.core import audit
 from tapecut.intake.models import Report
 from tapecut.triage.actions import TriageError
-
-
-def _analysis_actions() -> Any:
-    # Imported when used: analysis may import triage-free helpers at start-up in any order.
-    from tapecut.analysis import actions
-
-    return actions
 
 
 def analysis_of(report: Report) -> ReportAnalysis:
@@ -32,7 +27,7 @@ def analysis_of(report: Report) -> ReportAnalysis:
 
 def do_set_category(report: Report, category: Category, *, actor: Any) -> None:
     """Accepting a suggestion is a correction to the same value: both are training examples."""
-    _analysis_actions().do_correct_category(report, category, actor=actor)
+    analysis_actions.do_correct_category(report, category, actor=actor)
 
 
 def do_set_theme(report: Report, theme: Theme | None, *, actor: Any) -> None:
@@ -41,9 +36,8 @@ def do_set_theme(report: Report, theme: Theme | None, *, actor: Any) -> None:
     with transaction.atomic():
         analysis.theme = theme
         analysis.save(update_fields=["theme"])
-        for theme_id in {old, getattr(theme, "pk", None)} - {None}:
-            count = ReportAnalysis.objects.filter(theme_id=theme_id).count()
-            Theme.objects.filter(pk=theme_id).update(report_count=count)
+        # Counts and hours are recomputed from the reports, as analysis does after clustering.
+        themes.update_stats([old, getattr(theme, "pk", None)])
         audit.record("report.theme", report, actor=actor, old=old, new=getattr(theme, "pk", None))
 
 
@@ -70,23 +64,23 @@ def do_set_impact(report: Report, hours_per_year: float, *, actor: Any) -> None:
 
 
 def do_merge(link: DuplicateLink, *, actor: Any, reason: str = "") -> None:
-    _analysis_actions().do_merge_reports(link.report, link.original, actor=actor, reason=reason)
+    analysis_actions.do_merge_reports(link.report, link.original, actor=actor, reason=reason)
 
 
 def do_merge_into(report: Report, original: Report, *, actor: Any, reason: str = "") -> None:
     if report.pk == original.pk:
         raise TriageError(_("A report cannot be merged into itself."))
-    _analysis_actions().do_merge_reports(report, original, actor=actor, reason=reason)
+    analysis_actions.do_merge_reports(report, original, actor=actor, reason=reason)
 
 
 def do_reject_duplicate(link: DuplicateLink, *, actor: Any, reason: str = "") -> None:
-    _analysis_actions().do_reject_duplicate(link, actor=actor, reason=reason)
+    analysis_actions.do_reject_duplicate(link, actor=actor, reason=reason)
 
 
 def do_unmerge(link: DuplicateLink, *, actor: Any, reason: str) -> None:
     if not reason.strip():
         raise TriageError(_("Unmerging needs a reason."))
-    _analysis_actions().do_unmerge(link, actor=actor, reason=reason)
+    analysis_actions.do_unmerge(link, actor=actor, reason=reason)
 
 
 def do_bulk(

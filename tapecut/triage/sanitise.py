@@ -62,6 +62,8 @@ def clean_html(raw_html: str) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer nofollow",
         url_schemes=URL_SCHEMES,
+        # A relative link would point into Tapecut itself, with the reader's session.
+        url_relative="deny",
     )
     return _ANCHOR.sub(_show_target, cleaned)
 
@@ -76,7 +78,7 @@ def _show_target(match: re.Match[str]) -> str:
     text = html.unescape(_TAG.sub("", inner)).strip()
     warn = ' data-mismatch="1"' if looks_misleading(text, href) else ""
     return (
-        f'<a href="{html.escape(href)}" rel="noopener noreferrer nofollow">{inner}</a>'
+        f'<a href="{html.escape(shown)}" rel="noopener noreferrer nofollow">{inner}</a>'
         f' <span class="link-target"{warn}>[{html.escape(shown)}]</span>'
     )
 

@@ -79,4 +79,6 @@ def _canned_label(user: str) -> str:
     words = [w.lower() for w in _WORD.findall(user) if len(w) > 3 and not w.isdigit()]
     top = [w for w, _count in Counter(words).most_common(3)]
     title = " ".join(top).capitalize() or "Untitled theme"
-    return json.dumps({"title": title, "summary": f"Reports about {title.lower()}.", "keywords": top})
+    return json.dumps(
+        {"title": title, "summary": f"Reports about {title.lower()}.", "keywords": top}
+    )

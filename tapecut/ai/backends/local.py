@@ -117,5 +117,7 @@ class EnsembleEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with ledger.call(self.name, self.model, ctx, items=len(texts), billable=False):
-            blocks = [np.sqrt(w) * p.encode(texts) for p, w in zip(self.parts, self.weights)]
+            blocks = [
+                np.sqrt(w) * p.encode(texts) for p, w in zip(self.parts, self.weights, strict=True)
+            ]
         return normalise(np.hstack(blocks))

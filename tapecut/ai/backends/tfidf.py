@@ -160,7 +160,7 @@ class TfidfEmbedder:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path or settings.TAPECUT_AI_MODEL_DIR / "tfidf.npz")
         self._model: TfidfModel | None = None
-        self._loaded_mtime = 0.0
+        self._loaded: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
         self._follow_file = True
         self.name = "tfidf-svd:unfitted"
@@ -182,7 +182,7 @@ class TfidfEmbedder:
         with self._lock:
             # An unsaved model must not be replaced by the file on the next embed().
             self._follow_file = save
-            self._use(model, self.path.stat().st_mtime if save else 0.0)
+            self._use(model, _signature(self.path) if save else None)
 
     def embed(self, texts: list[str], ctx: CallContext) -> Vector:
         self._reload_if_changed()
@@ -198,21 +198,27 @@ class TfidfEmbedder:
             return model.transform(list(texts))
 
     def _reload_if_changed(self) -> None:
-        """Another process may have refitted: pick up its model (the file's mtime changed)."""
+        """Another process may have refitted: pick up its model (a new file took the name)."""
         if not self._follow_file:
             return
         try:
-            mtime = self.path.stat().st_mtime
+            signature = _signature(self.path)
         except FileNotFoundError:
             return
-        if mtime == self._loaded_mtime:
+        if signature == self._loaded:
             return
         with self._lock:
-            if mtime != self._loaded_mtime:
-                self._use(load_model(self.path), mtime)
+            if signature != self._loaded:
+                self._use(load_model(self.path), signature)
 
-    def _use(self, model: TfidfModel, mtime: float) -> None:
+    def _use(self, model: TfidfModel, signature: tuple[int, int, int] | None) -> None:
         self._model = model
-        self._loaded_mtime = mtime
+        self._loaded = signature
         self.name = f"tfidf-svd{model.components.shape[0]}:{model.fit_id}"
         self.dim = int(model.components.shape[0])
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    # save_model renames a new file into place, so the inode changes with every fit.
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size

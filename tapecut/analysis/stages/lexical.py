@@ -22,7 +22,7 @@ SEED = 20261126
 MAX_PER_BUCKET = 8
 # Per report, how many stored candidates (most shared bands first) are scored.
 MAX_CANDIDATES = 20
-_MIX = np.array([0x9E3779B97F4A7C15 * (i + 1) | 1 for i in range(ROWS)], dtype=np.uint64)
+_MIX = np.array([(0x9E3779B97F4A7C15 * (i + 1)) % 2**64 | 1 for i in range(ROWS)], dtype=np.uint64)
 
 
 def backend() -> str:

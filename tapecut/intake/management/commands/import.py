@@ -1,8 +1,10 @@
 """``tapecut import PATH…``: bring existing mail (.eml files, folders, mbox, maildir) in.
 
-Each message is stored raw first (committed), then processed at once with ``final=True``: a
-bulk import has no one to retry for, so what cannot be understood is quarantined with a reason.
-Messages are read and handled one at a time, so memory stays flat however large the corpus.
+Each message is stored raw, then processed at once with ``final=True``: a bulk import has no
+one to retry for, so what cannot be understood is quarantined with a reason. Messages are read
+and handled one at a time (memory stays flat however large the corpus) and committed in short
+transactions of a few hundred milliseconds each. Running the same import again is safe: what
+was stored already is counted as ``already_stored`` and left alone.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Tally:
         messages = self.counts["messages"]
         return {
             **self.counts,
+            # Processed in this run (resumed ones included): the four outcomes add up to this.
             "new": messages - self.counts["already_stored"],
             "skipped": self.skipped_count,
             "skipped_files": self.skipped,
@@ -120,8 +123,11 @@ def run_import(
         desc="import",
     )
     with bar:
-        while _import_batch(items, tally, bar, mode=mode, demo=demo):
-            pass
+        try:
+            while _import_batch(items, tally, bar, mode=mode, demo=demo):
+                pass
+        except KeyboardInterrupt:
+            tally.stopped = "interrupted: what is counted here is stored; run it again to go on."
     tally.seconds = time.monotonic() - started
     return tally
 
@@ -219,7 +225,7 @@ def human_summary(s: dict[str, Any]) -> str:
         lines.append(f"  skipped: {s['skipped']}")
         lines += [f"    {x['path']}: {x['reason']}" for x in s["skipped_files"]]
     if s["error_count"]:
-        lines.append(f"  could not be read: {s['error_count']}")
+        lines.append(f"  errors: {s['error_count']}")
         lines += [f"    {x['path']}: {x['error']}" for x in s["errors"]]
     if s["quarantined"]:
         lines.append("  Quarantined messages keep their raw bytes and a reason; see the admin.")

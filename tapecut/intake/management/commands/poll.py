@@ -40,6 +40,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         while not stop["requested"]:
+            # A long-running loop must not keep a connection the database has dropped.
+            close_old_connections()
             try:
                 self._poll()
             except CommandError:
@@ -52,7 +54,6 @@ class Command(BaseCommand):
                 time.sleep(0.2)
 
     def _poll(self) -> None:
-        close_old_connections()
         try:
             result = poll_once()
         except ImapNotConfigured as exc:
