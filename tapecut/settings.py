@@ -213,6 +213,8 @@ if TAPECUT_OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = TAPECUT_OIDC_SIGN_ALGO
     OIDC_RP_SCOPES = "openid email profile"
     OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = 10
+    OIDC_AUTHENTICATION_CALLBACK_URL = "triage:sso_callback"
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 
 # `tapecut run`: the web server and the scheduler (tapecut.core.schedule)

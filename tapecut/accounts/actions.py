@@ -33,14 +33,14 @@ from tapecut.intake.actions import (
     do_store_inbound,
 )
 from tapecut.intake.form import Upload, compose_message
-from tapecut.intake.parsing import parse_message
 from tapecut.intake.models import Channel, FollowUp, InboundMessage, Mode, Report
+from tapecut.intake.parsing import parse_message
 from tapecut.intake.signals import followup_created
 
 log = logging.getLogger(__name__)
 
 MIN_REASON = 10
-TOKEN_PREFIX = "tct_"
+TOKEN_PREFIX = "tct_"  # noqa: S105 - a label, not a secret
 
 
 # --- Receipts ------------------------------------------------------------------------------

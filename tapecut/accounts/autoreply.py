@@ -144,7 +144,9 @@ def _reporter_address(report: Report) -> str:
     reporter = report.reporter
     if reporter is None:
         return ""
-    address = reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
+    address = (
+        reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
+    )
     return "" if address.endswith("@" + identity.PLACEHOLDER_DOMAIN) else address
 
 

@@ -49,15 +49,27 @@ def check_identity_keys(app_configs: Any, **kwargs: Any) -> list[Any]:
     return problems
 
 
+MODES = {"named", "pseudonymous", "anonymous"}
+
+
 @register()
 def check_modes(app_configs: Any, **kwargs: Any) -> list[Any]:
-    unknown = set(settings.TAPECUT_AUTOREPLY_MODES) - {"named", "pseudonymous", "anonymous"}
+    problems: list[Any] = []
+    unknown = set(settings.TAPECUT_AUTOREPLY_MODES) - MODES
     if unknown:
-        return [
+        problems.append(
             Error(
                 f"TAPECUT_AUTOREPLY_MODES has unknown modes: {', '.join(sorted(unknown))}.",
                 hint=DOCS,
                 id="tapecut.E011",
             )
-        ]
-    return []
+        )
+    if settings.TAPECUT_IMAP_MODE and settings.TAPECUT_IMAP_MODE not in MODES:
+        problems.append(
+            Error(
+                "TAPECUT_IMAP_MODE must be empty, named, pseudonymous or anonymous.",
+                hint=DOCS,
+                id="tapecut.E012",
+            )
+        )
+    return problems

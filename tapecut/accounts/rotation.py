@@ -37,7 +37,9 @@ def rotate_all() -> dict[str, int]:
 def _ids(queryset: Any) -> Iterator[int]:
     last = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        batch = list(
+            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
         if not batch:
             return
         yield from batch

@@ -61,7 +61,9 @@ def sanitised_original(msg: InboundMessage) -> bytes:
     out["X-Tapecut-Sanitised"] = "sender, signature and identifying headers removed"
     out.set_content(scrub_text(_without_signature(parsed), tokens))
     for part in parsed.attachments:
-        maintype, _slash, subtype = (part.declared_type or "application/octet-stream").partition("/")
+        maintype, _slash, subtype = (part.declared_type or "application/octet-stream").partition(
+            "/"
+        )
         out.add_attachment(
             part.data,
             maintype=maintype or "application",

@@ -24,7 +24,9 @@ def receive_committed(capture, raw: bytes, to: str, mode: str | None = None):
 
 @pytest.mark.django_db
 def test_anonymous_email_gets_a_receipt_by_mail(django_capture_on_commit_callbacks):
-    _msg, outcome = receive_committed(django_capture_on_commit_callbacks, marker_mail(to=ANON), ANON)
+    _msg, outcome = receive_committed(
+        django_capture_on_commit_callbacks, marker_mail(to=ANON), ANON
+    )
     job = Job.objects.get(kind=AUTOREPLY_JOB)
     assert job.payload == {"report_id": outcome.report_id}
     assert run_jobs() >= 1
@@ -45,7 +47,9 @@ def test_anonymous_email_gets_a_receipt_by_mail(django_capture_on_commit_callbac
 
 @pytest.mark.django_db
 def test_a_reply_to_the_answer_threads_into_the_report(django_capture_on_commit_callbacks):
-    _msg, outcome = receive_committed(django_capture_on_commit_callbacks, marker_mail(to=ANON), ANON)
+    _msg, outcome = receive_committed(
+        django_capture_on_commit_callbacks, marker_mail(to=ANON), ANON
+    )
     run_jobs()
     answer_id = mail.outbox[0].extra_headers["Message-ID"]
     assert MessageRef.objects.filter(message_id=answer_id, report_id=outcome.report_id).exists()
@@ -65,7 +69,9 @@ def test_the_answer_refers_to_the_original_message(django_capture_on_commit_call
 
 @pytest.mark.django_db
 def test_pseudonymous_email_gets_its_alias_and_no_receipt(django_capture_on_commit_callbacks):
-    receive_committed(django_capture_on_commit_callbacks, marker_mail(to=MAIN), MAIN, Mode.PSEUDONYMOUS)
+    receive_committed(
+        django_capture_on_commit_callbacks, marker_mail(to=MAIN), MAIN, Mode.PSEUDONYMOUS
+    )
     run_jobs()
     body = mail.outbox[0].body
     assert "Reporter " in body and "receipt code" not in body.lower()
@@ -103,5 +109,7 @@ def test_a_failing_mail_server_is_retried_with_the_same_code(
     Job.objects.filter(pk=job.pk).update(run_after=job.created_at)
     run_jobs()
     assert len(mail.outbox) == 1
-    code = next(line.strip() for line in mail.outbox[0].body.splitlines() if line.strip()[:4].isdigit())
+    code = next(
+        line.strip() for line in mail.outbox[0].body.splitlines() if line.strip()[:4].isdigit()
+    )
     assert receipts.find_report(code) == Report.objects.get()

@@ -53,7 +53,11 @@ def test_only_a_custodian_reveals_with_a_reason_and_it_is_audited():
     with pytest.raises(ValueError, match="reason"):
         do_reveal_identity(report, actor=custodian, reason="because")
     found = do_reveal_identity(report, actor=custodian, reason=REASON)
-    assert found == {"address": MARKER_ADDRESS, "name": MARKER_NAME, "envelope_from": MARKER_ADDRESS}
+    assert found == {
+        "address": MARKER_ADDRESS,
+        "name": MARKER_NAME,
+        "envelope_from": MARKER_ADDRESS,
+    }
     event = AuditEvent.objects.get(verb="identity.reveal")
     assert event.actor == custodian and event.detail["reason"] == REASON
     assert leaks_in(str(event.detail)) == []
@@ -112,6 +116,7 @@ def test_rotate_keys_reencrypts_everything_under_the_new_key(settings):
         assert raw_bytes(msg) == inbound[msg.pk]
         assert crypto.decrypt_text(msg.envelope_extra["sender_ciphertext"]) == MARKER_ADDRESS
     for report in Report.objects.all():
+        assert report.reporter is not None
         assert identity.reveal(report.reporter)["address"] == MARKER_ADDRESS
     from tapecut.core import storage
 
@@ -119,7 +124,7 @@ def test_rotate_keys_reencrypts_everything_under_the_new_key(settings):
     assert crypto.decrypt(storage.get_blob(attachment.sha256)).startswith(b"%PDF")
     settings.TAPECUT_IDENTITY_KEYS = old
     with pytest.raises(InvalidToken):
-        raw_bytes(InboundMessage.objects.first())
+        raw_bytes(InboundMessage.objects.all()[0])
     assert AuditEvent.objects.filter(verb="keys.rotate").exists()
 
 
@@ -153,3 +158,20 @@ def test_named_original_is_the_raw_message(client):
     assert client.get(f"/identity/messages/{msg.pk}/original.eml").content == raw
     client.force_login(make_user("rita", "reporter"))
     assert client.get(f"/identity/messages/{msg.pk}/original.eml").status_code == 403
+
+
+def test_start_up_checks(settings):
+    from tapecut.accounts import checks
+
+    settings.TAPECUT_IDENTITY_KEYS = ""
+    settings.TAPECUT_IDENTITY_HMAC_KEY = ""
+    ids = {p.id for p in checks.check_identity_keys(None)}
+    assert ids == {"tapecut.W010", "tapecut.W011"}
+    settings.TAPECUT_IDENTITY_KEYS = "not-a-key"
+    settings.TAPECUT_IDENTITY_HMAC_KEY = "a-separate-secret"
+    assert {p.id for p in checks.check_identity_keys(None)} == {"tapecut.E010"}
+    settings.TAPECUT_IDENTITY_KEYS = crypto.generate_key()
+    assert checks.check_identity_keys(None) == []
+    settings.TAPECUT_IMAP_MODE = "secret"
+    settings.TAPECUT_AUTOREPLY_MODES = ["anonymous", "loud"]
+    assert {p.id for p in checks.check_modes(None)} == {"tapecut.E011", "tapecut.E012"}

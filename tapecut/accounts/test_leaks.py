@@ -87,7 +87,10 @@ def by_api(client, marker: Marker) -> None:
             "mode": mode,
             "reporter": {"address": marker.address, "name": marker.name},
             "attachments": [
-                {"filename": f"{marker.name} notes.txt", "data_base64": base64.b64encode(b"x").decode()}
+                {
+                    "filename": f"{marker.name} notes.txt",
+                    "data_base64": base64.b64encode(b"x").decode(),
+                }
             ],
         }
         answer = client.post(

@@ -16,6 +16,7 @@ from tapecut.core import jobs
 from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import InboundMessage
 
+
 @dataclass(frozen=True)
 class Marker:
     """A sender nobody else uses, so that finding any part of it anywhere is a leak."""
@@ -91,8 +92,9 @@ def marker_mail(
         + signature(marker)
     )
     if attachment_name:
-        msg.add_attachment(b"%PDF-1.4 test", maintype="application", subtype="pdf",
-                           filename=attachment_name)
+        msg.add_attachment(
+            b"%PDF-1.4 test", maintype="application", subtype="pdf", filename=attachment_name
+        )
     return msg.as_bytes()
 
 
@@ -106,7 +108,11 @@ def receive(
 ) -> Any:
     """The SMTP path: store raw bytes, then process as the worker would."""
     msg, _new = do_store_inbound(
-        raw, channel=channel, envelope_from=envelope_from, envelope_to=[to], mode=mode,
+        raw,
+        channel=channel,
+        envelope_from=envelope_from,
+        envelope_to=[to],
+        mode=mode,
         enqueue=False,
     )
     return msg, do_process_inbound(InboundMessage.objects.get(pk=msg.pk))
@@ -118,7 +124,9 @@ def run_jobs() -> int:
 
 def make_user(username: str, *roles: str, **fields: Any) -> Any:
     user = get_user_model().objects.create_user(
-        username=username, password="a-long-test-password-1", **fields
+        username=username,
+        password="a-long-test-password-1",  # noqa: S106 - test users only
+        **fields,
     )
     for role in roles:
         do_grant_role(user, role)

@@ -6,7 +6,7 @@ next to a report's time could say who sent it.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,7 +42,7 @@ def client_key(request: HttpRequest) -> str:
 def window_start(seconds: int, now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     epoch = int(now.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo or timezone.utc)
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=now.tzinfo or UTC)
 
 
 def count(scope: str, key: str, seconds: int = HOUR) -> int:

@@ -35,7 +35,9 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
     char = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, dtype=np.float32
     )
-    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)
+    word = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, token_pattern=r"(?u)\b\w+\b"
+    )
     return char, word
 
 

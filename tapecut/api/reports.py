@@ -78,7 +78,11 @@ class ReportDetailOut(ReportOut):
     @staticmethod
     def resolve_attachments(obj: Report) -> list[dict[str, Any]]:
         return [
-            {"filename": a.filename, "content_type": a.sniffed_type or a.declared_type, "size": a.size}
+            {
+                "filename": a.filename,
+                "content_type": a.sniffed_type or a.declared_type,
+                "size": a.size,
+            }
             for a in obj.attachments.all()
         ]
 

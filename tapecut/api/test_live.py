@@ -33,7 +33,10 @@ def test_post_and_read_a_report_over_http(live_server):
     _t, triager = do_create_token(make_user("tina", "triager"))
     base = f"{live_server.url}/api/v1/reports"
     status, created = http(
-        "POST", base, submitter, {"subject": "Live", "text": "Posted over HTTP.", "mode": "anonymous"}
+        "POST",
+        base,
+        submitter,
+        {"subject": "Live", "text": "Posted over HTTP.", "mode": "anonymous"},
     )
     assert status == 201, created
     report = Report.objects.get(pk=created["id"])

@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -108,7 +109,7 @@ def test_named_submission_needs_a_reporter(client, submitter_token):
 
 @pytest.mark.django_db
 def test_submission_with_attachment(client, submitter_token):
-    body = {
+    body: dict[str, Any] = {
         "text": "See the scanned form.",
         "mode": "anonymous",
         "attachments": [

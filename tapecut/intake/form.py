@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tapecut.intake.models import Mode
 
-TOKEN_SALT = "tapecut.intake.form"
+TOKEN_SALT = "tapecut.intake.form"  # noqa: S105 - a signing salt, not a secret
 MAX_SUBJECT = 200
 MAX_TEXT = 50_000
 
@@ -144,7 +144,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-MODE_HELP = {
+MODE_HELP: dict[str, Any] = {
     Mode.ANONYMOUS: _("Nobody can see who you are. You get a receipt code to follow your report."),
     Mode.PSEUDONYMOUS: _(
         "The team sees a stable alias such as “Reporter 4F2K”, never your name or address."
@@ -174,9 +174,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["mode"].choices = [
-            (m, f"{Mode(m).label}: {MODE_HELP[m]}") for m in allowed_modes(user)
-        ]
+        mode_field = self.fields["mode"]
+        assert isinstance(mode_field, forms.ChoiceField)
+        mode_field.choices = [(m, f"{Mode(m).label}: {MODE_HELP[m]}") for m in allowed_modes(user)]
         self.token_check: TokenCheck | None = None
 
     def clean_website(self) -> str:

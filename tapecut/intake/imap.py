@@ -55,7 +55,9 @@ def connect() -> BaseMailBox:
     """An open, logged-in mailbox on TAPECUT_IMAP_FOLDER."""
     host, user = settings.TAPECUT_IMAP_HOST, settings.TAPECUT_IMAP_USER
     if not host or not user:
-        raise ImapNotConfigured("Set TAPECUT_IMAP_HOST and TAPECUT_IMAP_USER (docs/configuration.md).")
+        raise ImapNotConfigured(
+            "Set TAPECUT_IMAP_HOST and TAPECUT_IMAP_USER (docs/configuration.md)."
+        )
     timeout = settings.TAPECUT_IMAP_TIMEOUT_SECONDS
     port = settings.TAPECUT_IMAP_PORT
     box: BaseMailBox
@@ -114,7 +116,9 @@ def _store(uid: str, raw: bytes, result: PollResult) -> bool:
     result.fetched += 1
     if len(raw) > settings.TAPECUT_MAX_MESSAGE_BYTES:
         # Left on the server, unmarked, for a person to deal with; nothing is lost.
-        log.warning("IMAP message uid %s is %d bytes, over the limit; left on the server", uid, len(raw))
+        log.warning(
+            "IMAP message uid %s is %d bytes, over the limit; left on the server", uid, len(raw)
+        )
         result.skipped += 1
         return False
     envelope_from, recipients = envelope_of(raw)

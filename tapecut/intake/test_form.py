@@ -76,6 +76,7 @@ def test_logged_in_named_submission_names_the_user(client):
     page = post(client, mode=Mode.NAMED)
     assert page.status_code == 200
     report = Report.objects.get()
+    assert report.reporter is not None
     assert report.reporter.address == "erika@corp.example"
     assert report.reporter.display_name == "Erika Muster"
     assert page.context["submission"].receipt == ""
@@ -90,6 +91,7 @@ def test_logged_in_pseudonymous_submission_gets_a_stable_alias_and_no_audit_link
     post(client, mode=Mode.PSEUDONYMOUS, subject="Second")
     first, second = Report.objects.order_by("id")
     assert first.reporter_id == second.reporter_id
+    assert first.reporter is not None
     assert first.reporter.public_name.startswith("Reporter ")
     assert "Erika" not in first.text and "Muster" not in first.text
     assert first.reporter.address == ""

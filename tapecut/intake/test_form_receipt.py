@@ -65,6 +65,7 @@ def test_receipt_follow_up_end_to_end(client):
     assert answer.report == report and answer.text == "The one on Main Street."
     # Raw first for answers too: an encrypted inbound message holds the exact words.
     inbound = answer.inbound
+    assert inbound is not None
     assert inbound.encrypted and inbound.state == InboundMessage.State.PARSED
     assert "Main Street" in parse_message(raw_bytes(inbound)).text
     assert "The one on Main Street." in page.content.decode()

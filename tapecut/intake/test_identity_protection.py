@@ -36,7 +36,16 @@ MAIN = "bureaucracy@corp.example"
 def all_rows_text() -> str:
     """Every value of every intake row (and jobs and audit), as text."""
     parts: list[str] = []
-    for model in (InboundMessage, Reporter, Report, FollowUp, MessageRef, Attachment, Job, AuditEvent):
+    for model in (
+        InboundMessage,
+        Reporter,
+        Report,
+        FollowUp,
+        MessageRef,
+        Attachment,
+        Job,
+        AuditEvent,
+    ):
         for row in model.objects.all().values():
             for value in row.values():
                 if isinstance(value, bytes | memoryview):
@@ -64,6 +73,7 @@ def test_protected_mail_leaves_no_identity_in_any_column(to, mode, expected):
     assert "form 27b" in report.text  # the content survives
     assert leaks_in(all_rows_text()) == []
     # The custodian's copy is intact.
+    assert report.reporter is not None
     assert identity.reveal(report.reporter) == {"address": MARKER_ADDRESS, "name": MARKER_NAME}
     assert Attachment.objects.get().filename == "CV [redacted].pdf"
 
@@ -73,6 +83,7 @@ def test_named_mail_keeps_identity_in_plain_text():
     msg, outcome = receive(marker_mail(to=MAIN), to=MAIN, mode=Mode.NAMED)
     report = Report.objects.get(pk=outcome.report_id)
     assert not msg.encrypted
+    assert report.reporter is not None
     assert report.reporter.address == MARKER_ADDRESS
     assert report.message_id.endswith("leakhost.example.org>")
 
@@ -83,6 +94,7 @@ def test_pseudonym_is_stable_across_reports():
     _m2, second = receive(marker_mail(to=MAIN, subject="Two"), to=MAIN, mode=Mode.PSEUDONYMOUS)
     one, two = Report.objects.get(pk=first.report_id), Report.objects.get(pk=second.report_id)
     assert one.reporter_id == two.reporter_id
+    assert one.reporter is not None
     assert one.reporter.public_name.startswith("Reporter ")
     assert len(one.reporter.public_name) == len("Reporter 4F2K")
 
@@ -93,6 +105,7 @@ def test_anonymous_reports_are_not_linkable():
     _m2, second = receive(marker_mail(to=ANON, subject="Two"), to=ANON)
     one, two = Report.objects.get(pk=first.report_id), Report.objects.get(pk=second.report_id)
     assert one.reporter_id != two.reporter_id
+    assert one.reporter is not None and two.reporter is not None
     assert one.reporter.address_hmac == "" == two.reporter.address_hmac
 
 
@@ -114,9 +127,7 @@ def test_reply_threads_into_protected_report_by_hashed_message_id():
 def test_named_reply_into_protected_thread_is_protected_too():
     raw = marker_mail(to=ANON)
     _msg, first = receive(raw, to=ANON)
-    reply = marker_mail(
-        to=MAIN, subject="Re: Form 27b", in_reply_to=parse_message(raw).message_id
-    )
+    reply = marker_mail(to=MAIN, subject="Re: Form 27b", in_reply_to=parse_message(raw).message_id)
     reply_msg, outcome = receive(reply, to=MAIN, mode=Mode.NAMED)
     assert outcome.report_id == first.report_id
     reply_msg.refresh_from_db()

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from django.core.management import CommandError, call_command
 
 
 def free_port() -> int:
@@ -53,3 +54,14 @@ def test_smtpd_serves_and_stops_on_sigterm(tmp_path) -> None:
     output = proc.stdout.read().decode() if proc.stdout else ""
     assert f"listening on 127.0.0.1:{port}" in output
     assert "stopped" in output
+
+
+def test_a_taken_port_is_a_clear_error() -> None:
+    switch = sys.getswitchinterval()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"cannot listen on 127.0.0.1:{port}"):
+            call_command("smtpd", host="127.0.0.1", port=port)
+    sys.setswitchinterval(switch)

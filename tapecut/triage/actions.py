@@ -35,7 +35,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.DONE: frozenset({Status.IN_PROGRESS}),
     Status.DECLINED: frozenset({Status.PROPOSED}),
 }
-_STAMP = {
+_STAMP: dict[str, str] = {
     Status.APPROVED: "approved_at",
     Status.IN_PROGRESS: "started_at",
     Status.DONE: "done_at",
@@ -236,7 +236,7 @@ def do_ask_question(report: Report, text: str, *, actor: Any) -> Question:
 def do_record_feedback(
     notice: Notice, answer: str, *, comment: str = "", actor: Any = None
 ) -> FixFeedback:
-    """"Did this fix it?" A "no" puts the change back in front of the team."""
+    """ "Did this fix it?" A "no" puts the change back in front of the team."""
     if answer not in FixFeedback.Answer.values:
         raise TriageError(_("Please answer yes or no."))
     if notice.change_id is None:

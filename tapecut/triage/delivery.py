@@ -51,9 +51,7 @@ def _render(name: str, context: dict[str, object]) -> str:
 
 def _compose_ack(notice: Notice) -> Composed:
     subject = notice.report.subject or _("(no subject)")
-    body = _render(
-        "ack", {"subject": subject, "follow_url": links.follow_url(notice.report_id)}
-    )
+    body = _render("ack", {"subject": subject, "follow_url": links.follow_url(notice.report_id)})
     return Composed(_("We received your report: %(subject)s") % {"subject": subject}, body)
 
 
@@ -89,7 +87,9 @@ def recipient_address(notice: Notice) -> str:
     reporter = notice.reporter or notice.report.reporter
     if reporter is None:
         return ""
-    address = reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
+    address = (
+        reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
+    )
     # Web form and API reporters without an address carry a placeholder that never delivers.
     return "" if address.endswith("@" + identity.PLACEHOLDER_DOMAIN) else address
 
@@ -101,9 +101,9 @@ def deliver(notice_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    notice = Notice.objects.select_related(
-        "report__inbound", "reporter", "change", "question"
-    ).get(pk=notice_id)
+    notice = Notice.objects.select_related("report__inbound", "reporter", "change", "question").get(
+        pk=notice_id
+    )
     if notice.channel == Notice.Channel.RECEIPT:
         return _to_receipt(notice)
     return _by_email(notice)

@@ -14,31 +14,28 @@ from tapecut.analysis.models import Category, Theme
 from tapecut.intake.models import Channel, Mode, Report
 from tapecut.triage.models import Change
 
-EMPTY = [("", "—")]
+EMPTY: list[tuple[str, Any]] = [("", "—")]
+STATUSES: list[tuple[str, Any]] = list(Report.Status.choices)
+CHANNELS: list[tuple[str, Any]] = list(Channel.choices)
+MODES: list[tuple[str, Any]] = list(Mode.choices)
 
 
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=EMPTY + STATUSES)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False, to_field_name="slug"
     )
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
     language = forms.CharField(label=_("Language"), required=False, max_length=8)
-    channel = forms.ChoiceField(label=_("Channel"), required=False)
-    mode = forms.ChoiceField(label=_("Identity"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=EMPTY + CHANNELS)
+    mode = forms.ChoiceField(label=_("Identity"), required=False, choices=EMPTY + MODES)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = EMPTY + list(Report.Status.choices)
-        self.fields["channel"].choices = EMPTY + list(Channel.choices)
-        self.fields["mode"].choices = EMPTY + list(Mode.choices)
 
     def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -78,11 +75,7 @@ class BulkForm(forms.Form):
     reports = forms.ModelMultipleChoiceField(queryset=Report.objects.all())
     theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
-    status = forms.ChoiceField(required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = EMPTY + list(Report.Status.choices)
+    status = forms.ChoiceField(required=False, choices=EMPTY + STATUSES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,6 +100,8 @@ def owner_choices() -> QuerySet[Any]:
 
 
 class ChangeForm(forms.ModelForm):
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=owner_choices(), required=False)
+
     class Meta:
         model = Change
         fields = ["title", "problem", "decision", "owner", "due_date"]
@@ -115,10 +110,6 @@ class ChangeForm(forms.ModelForm):
             "problem": forms.Textarea(attrs={"rows": 4}),
             "decision": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owner_choices()
 
 
 class StatusForm(forms.Form):
@@ -131,18 +122,16 @@ class StatusForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=owner_choices(), required=False)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owner_choices()
-
 
 class EvidenceForm(forms.Form):
-    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)
 

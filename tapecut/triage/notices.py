@@ -86,7 +86,10 @@ def do_plan_outcome(change: Change) -> list[Notice]:
     for report in reports.order_by("received_at", "id"):
         reporter = report.reporter
         lookup: dict[str, Any] = {"kind": Notice.Kind.OUTCOME, "change": change}
-        lookup.update({"reporter": reporter} if reporter else {"report": report, "reporter": None})
+        if reporter is None:
+            lookup["report"], lookup["reporter"] = report, None
+        else:
+            lookup["reporter"] = reporter
         defaults = {
             "report": report,
             "channel": channel_for(report, reporter),
@@ -159,9 +162,7 @@ def _plan_job(payload: dict[str, Any]) -> None:
         raise jobs.PermanentError(f"change {payload['change_id']} does not exist")
     do_plan_outcome(change)
     # Also picks up notices a failed send put back to pending.
-    for notice_id in change.notices.filter(state=Notice.State.PENDING).values_list(
-        "id", flat=True
-    ):
+    for notice_id in change.notices.filter(state=Notice.State.PENDING).values_list("id", flat=True):
         enqueue_send(notice_id)
 
 

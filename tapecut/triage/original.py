@@ -8,6 +8,7 @@ the raw message would name the reporter.
 from __future__ import annotations
 
 import email
+import logging
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
@@ -17,6 +18,8 @@ from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
 from tapecut.intake.models import Report
 from tapecut.triage.sanitise import clean_html
+
+log = logging.getLogger(__name__)
 
 SHOWN_HEADERS = ("From", "Reply-To", "To", "Cc", "Date", "Subject")
 MAX_TEXT_CHARS = 500_000
@@ -34,7 +37,13 @@ def original_for(report: Report) -> Original | None:
     """The original for display, or None when the report did not come as a message."""
     if report.inbound is None:
         return None
-    raw = original_for_team(report.inbound)
+    try:
+        raw = original_for_team(report.inbound)
+    except Exception:
+        # Rebuilding a protected copy parses the message again; a message the parser cannot
+        # read is shown as nothing rather than as an error page (the report text is there).
+        log.exception("cannot prepare the original of report %s for display", report.pk)
+        return None
     msg = email.message_from_bytes(raw, policy=policy.compat32)
     headers = [
         (name, decode_value(str(value)))

@@ -7,10 +7,12 @@ roles are taken away. Without that claim, roles are managed locally.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -18,23 +20,40 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from tapecut.core import audit
 from tapecut.accounts.roles import ROLES
+from tapecut.core import audit
 
 ALL_ROLES = frozenset(ROLES)
+log = logging.getLogger(__name__)
 
 
 class RoleMappingBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: Any, **kwargs: Any) -> Any:
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as exc:
+            # A refused token is a failed login (audited, sent back to the login page), not
+            # a "400 Bad Request" page.
+            log.warning("single sign-on refused: %s", exc)
+            return None
+
+    def verify_token(self, token: str, **kwargs: Any) -> Any:
+        payload = super().verify_token(token, **kwargs)
+        # The library leaves the audience unchecked: a token the provider issued to another
+        # application must not log anyone in here.
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The ID token was issued for another client.")
+        return payload
+
     def create_user(self, claims: dict[str, Any]) -> Any:
         user = super().create_user(claims)
         audit.record("user.sso_created", user, actor_label="sso")
         return self.update_user(user, claims)
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
-        names = [
-            str(claims.get(key) or "")
-            for key in ("given_name", "family_name")
-        ]
+        names = [str(claims.get(key) or "") for key in ("given_name", "family_name")]
         if any(names) and (user.first_name, user.last_name) != tuple(names):
             user.first_name, user.last_name = names[0][:150], names[1][:150]
             user.save(update_fields=["first_name", "last_name"])

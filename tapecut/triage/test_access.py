@@ -32,7 +32,7 @@ ROLES = NAMES  # visitor (not logged in), the six roles, and an outsider with no
 
 
 def only(allowed: dict[str, int], otherwise: int = 403, visitor: int = 302) -> dict[str, int]:
-    """``allowed`` roles get their code; a visitor is sent to log in; everyone else ``otherwise``."""
+    """``allowed`` roles get their code, a visitor is sent to log in, the rest ``otherwise``."""
     table = {name: otherwise for name in ROLES}
     table["visitor"] = visitor
     table.update(allowed)
@@ -115,11 +115,15 @@ ACCESS: dict[str, list[Check]] = {
     "api/v1/": [Check(same(404))],
     "api/v1/reports": [Check(api({"triager": 200, "admin": 200}), api=True)],
     "api/v1/reports/<report_id>": [
-        Check(api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"report_id": w.report.pk})
+        Check(
+            api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"report_id": w.report.pk}
+        )
     ],
     "api/v1/themes": [Check(api({"triager": 200, "admin": 200}), api=True)],
     "api/v1/themes/<theme_id>": [
-        Check(api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"theme_id": w.theme.pk})
+        Check(
+            api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"theme_id": w.theme.pk}
+        )
     ],
     "api/v1/changes": [
         Check(api({"triager": 200, "owner": 200, "admin": 200}), api=True),
@@ -303,9 +307,7 @@ def world(personas: Any) -> World:
 
 
 def test_every_url_has_a_row() -> None:
-    missing = [
-        r for r in all_routes() if r not in ACCESS and not r.startswith(ADMIN_PREFIX)
-    ]
+    missing = [r for r in all_routes() if r not in ACCESS and not r.startswith(ADMIN_PREFIX)]
     assert missing == [], f"add these URLs to ACCESS in {__file__}: {missing}"
     stale = sorted(set(ACCESS) - set(all_routes()))
     assert stale == [], f"these rows name no URL any more: {stale}"
@@ -341,8 +343,10 @@ def test_every_url_for_every_role(personas: Any, world: World) -> None:
                 path = build_path(route, check.args(world))
                 got = _call(client, check, path, world.tokens.get(role), world)
                 if got != check.expect[role]:
-                    wrong.append(f"{check.method.upper()} {path} as {role}: {got}, "
-                                 f"expected {check.expect[role]}")
+                    wrong.append(
+                        f"{check.method.upper()} {path} as {role}: {got}, "
+                        f"expected {check.expect[role]}"
+                    )
     assert wrong == [], "\n".join(wrong)
 
 

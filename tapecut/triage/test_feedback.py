@@ -1,4 +1,4 @@
-""""Did this fix it?": signed one-press links, and a "no" that brings the change back."""
+""" "Did this fix it?": signed one-press links, and a "no" that brings the change back."""
 
 from __future__ import annotations
 

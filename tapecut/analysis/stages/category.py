@@ -24,7 +24,7 @@ from tapecut.analysis.stopwords import STOP_WORDS
 from tapecut.analysis.text import words
 
 # With this many corrections the trained model alone decides; below, it shares with zero-shot.
-FULL_TRUST_EXAMPLES = 50
+FULL_TRUST_EXAMPLES = 10
 MIN_EXAMPLES = 5
 UNLABELLED_POOL = 2000
 ZERO_SHOT_SHARPNESS = 10.0

@@ -49,7 +49,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "saved_views": SavedView.objects.filter(user=request.user),
+        "saved_views": SavedView.objects.filter(user_id=request.user.pk or 0),
         "save_form": SavedViewForm(initial={"query": request.GET.urlencode()}),
         "themes": Theme.objects.order_by("title", "id"),
         "categories": Category.objects.filter(active=True),
@@ -65,7 +65,7 @@ def _bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     data = form.cleaned_data
     try:

@@ -86,6 +86,8 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     """Confirm with one press: a GET alone records nothing, since mail scanners open links."""
     notice_id = links.notice_id_from_token(token)
+    if notice_id is None:
+        raise Http404
     notice = Notice.objects.select_related("change").filter(pk=notice_id).first()
     if notice is None or notice.change is None or notice.kind != Notice.Kind.OUTCOME:
         raise Http404

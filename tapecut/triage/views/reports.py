@@ -19,7 +19,7 @@ from tapecut.intake.models import Attachment, Mode, Report
 from tapecut.triage import actions, review
 from tapecut.triage.access import require
 from tapecut.triage.forms import MergeForm, TextForm
-from tapecut.triage.models import Change
+from tapecut.triage.models import Change, Note
 from tapecut.triage.original import original_for
 from tapecut.triage.views.downloads import download_response
 
@@ -44,7 +44,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "protected": report.mode != Mode.NAMED,
         "followups": report.followups.all(),
         "attachments": report.attachments.all(),
-        "notes": report.notes.select_related("author"),
+        "notes": Note.objects.filter(report=report).select_related("author"),
         "duplicate_links": links.order_by("-score"),
         "changes": Change.objects.filter(Q(reports=report) | Q(themes__in=theme_ids)).distinct(),
         "categories": Category.objects.filter(active=True),

@@ -33,7 +33,9 @@ class Bar:
 @require("triage")
 def theme_list(request: HttpRequest) -> HttpResponse:
     themes = Theme.objects.annotate(
-        reports=Count("analyses"), open_changes=Count("changes", distinct=True)
+        # distinct: the two joins multiply each other's rows.
+        reports=Count("analyses", distinct=True),
+        change_count=Count("changes", distinct=True),
     ).order_by("-reports", "-id")
     page = Paginator(themes, 50).get_page(request.GET.get("page"))
     return render(request, "triage/theme_list.html", {"page": page})

@@ -49,11 +49,17 @@ class Command(BaseCommand):
         for t in tokens:
             state = "revoked" if t.revoked_at else "active"
             used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
-            self.stdout.write(f"{t.prefix}…  {t.user.get_username()}  {t.name or '-'}  {state}  {used}")
+            self.stdout.write(
+                f"{t.prefix}…  {t.user.get_username()}  {t.name or '-'}  {state}  {used}"
+            )
 
     def _revoke(self, prefix: str) -> None:
-        matches = list(Token.objects.filter(prefix__startswith=prefix[:12], revoked_at__isnull=True))
+        matches = list(
+            Token.objects.filter(prefix__startswith=prefix[:12], revoked_at__isnull=True)
+        )
         if len(prefix) < 6 or len(matches) != 1:
-            raise CommandError(f"{len(matches)} active tokens start with {prefix!r}; give more of it.")
+            raise CommandError(
+                f"{len(matches)} active tokens start with {prefix!r}; give more of it."
+            )
         do_revoke_token(matches[0])
         self.stdout.write(f"Revoked {matches[0].prefix}….")

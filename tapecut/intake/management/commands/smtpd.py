@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tapecut.intake.smtp_server import serve_forever
 
@@ -27,4 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host = options["host"] or settings.TAPECUT_SMTP_HOST
         port = settings.TAPECUT_SMTP_PORT if options["port"] is None else options["port"]
-        serve_forever(host, port)
+        try:
+            serve_forever(host, port)
+        except OSError as exc:  # the port is taken, or the address is not ours
+            raise CommandError(f"cannot listen on {host}:{port}: {exc}") from exc

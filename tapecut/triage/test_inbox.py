@@ -1,0 +1,88 @@
+"""The inbox: filters, search, saved views and bulk actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tapecut.analysis.models import Category, ReportAnalysis
+from tapecut.intake.models import Mode, Report
+from tapecut.triage.factories import make_category, make_report, make_theme
+from tapecut.triage.models import SavedView
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reports():  # type: ignore[no-untyped-def]
+    old = timezone.now() - dt.timedelta(days=40)
+    return {
+        "travel": make_report("Travel form", "Three signatures for a taxi receipt."),
+        "canteen": make_report("Canteen", "The canteen closes too early.", received_at=old),
+        "german": make_report(
+            "Reisekosten", "Drei Unterschriften für eine Quittung.", language="de"
+        ),
+        "anon": make_report("Parking", "Parking permits take weeks.", mode=Mode.ANONYMOUS),
+    }
+
+
+def subjects(client, query: str) -> set[str]:  # type: ignore[no-untyped-def]
+    page = client.get(f"/inbox/?{query}")
+    assert page.status_code == 200
+    return {r.subject for r in page.context["page"].object_list}
+
+
+def test_filters_and_search(reports, client_as):  # type: ignore[no-untyped-def]
+    client = client_as("triager")
+    make_theme("Travel", [reports["travel"], reports["german"]])
+    since = (timezone.now() - dt.timedelta(days=7)).date().isoformat()
+    theme_id = ReportAnalysis.objects.get(report=reports["travel"]).theme_id
+    assert subjects(client, "") == {"Travel form", "Canteen", "Reisekosten", "Parking"}
+    assert subjects(client, "q=signatures") == {"Travel form"}
+    assert subjects(client, "q=canteen+early") == {"Canteen"}
+    assert subjects(client, "q=canteen+taxi") == set()
+    assert subjects(client, "language=de") == {"Reisekosten"}
+    assert subjects(client, "mode=anonymous") == {"Parking"}
+    assert subjects(client, "channel=form") == set()
+    assert subjects(client, f"since={since}") == {"Travel form", "Reisekosten", "Parking"}
+    assert subjects(client, f"theme={theme_id}") == {"Travel form", "Reisekosten"}
+    assert subjects(client, f"theme={theme_id}&language=en") == {"Travel form"}
+    # A bad value is ignored with the form's error, never a server error.
+    assert client.get("/inbox/?since=yesterday&status=nonsense").status_code == 200
+
+
+def test_saved_views_are_per_user(reports, client_as, personas):  # type: ignore[no-untyped-def]
+    client = client_as("triager")
+    response = client.post("/inbox/saved/", {"name": "German", "query": "language=de"})
+    assert response["Location"] == "/inbox/?language=de"
+    view = SavedView.objects.get(user=personas.triager)
+    assert "German" in client.get("/inbox/").content.decode()
+    admin = client_as("admin")
+    assert "German" not in admin.get("/inbox/").content.decode()
+    assert admin.post(f"/inbox/saved/{view.pk}/delete/").status_code == 404
+    client.post(f"/inbox/saved/{view.pk}/delete/")
+    assert not SavedView.objects.exists()
+
+
+def test_bulk_actions(reports, client_as):  # type: ignore[no-untyped-def]
+    client = client_as("triager")
+    theme = make_theme("Parking", [])
+    category = Category.objects.filter(active=True).first() or make_category()
+    chosen = [reports["travel"].pk, reports["anon"].pk]
+    client.post(
+        "/inbox/",
+        {"reports": chosen, "theme": theme.pk, "category": category.pk, "status": "open"},
+    )
+    analyses = ReportAnalysis.objects.filter(report_id__in=chosen)
+    assert {a.theme_id for a in analyses} == {theme.pk}
+    assert {a.category_id for a in analyses} == {category.pk}
+    assert all(a.category_confirmed_at for a in analyses)  # corrections are training examples
+    assert set(Report.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {"open"}
+    theme.refresh_from_db()
+    assert theme.report_count == 2
+    assert Report.objects.get(pk=reports["canteen"].pk).status == "new"
+    # Nothing chosen to set: an error, and nothing changes.
+    page = client.post("/inbox/", {"reports": [reports["canteen"].pk]}, follow=True)
+    assert "Choose a theme, a category or a status" in page.content.decode()
