@@ -37,10 +37,12 @@ test-deps:
 	if [ -f scripts/install-test-deps.sh ]; then sh scripts/install-test-deps.sh; fi
 
 # Each run gets its own var dir (test database, message store), removed afterwards, so that two
-# runs on one machine never share a test database.
+# runs on one machine never share a test database. Both variables are set before pytest starts
+# because pytest-django reads the settings before any conftest.py runs.
 define in_fresh_var_dir
 	d=$$(mktemp -d "$${TMPDIR:-/tmp}/tapecut-test.XXXXXX"); \
-	TAPECUT_VAR_DIR=$$d $(1); status=$$?; rm -rf "$$d"; exit $$status
+	DJANGO_SETTINGS_MODULE=tapecut.settings TAPECUT_VAR_DIR=$$d $(1); \
+	status=$$?; rm -rf "$$d"; exit $$status
 endef
 
 pytest: install test-deps

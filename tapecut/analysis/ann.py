@@ -19,9 +19,9 @@ from django.db.models import Count, Max
 
 from tapecut.analysis.models import ReportAnalysis
 
-# Rows analysed this long before the newest one seen are read again: another worker may have
+# Rows analysed this long before the newest one seen are checked again: another worker may have
 # committed them late.
-LATE_COMMIT = timedelta(seconds=120)
+LATE_COMMIT = timedelta(seconds=10)
 CHUNK = 5000
 
 
@@ -40,6 +40,7 @@ class VectorIndex:
         self.count = 0
         self.max_id = 0
         self.latest: datetime | None = None
+        self.seen: dict[int, datetime | None] = {}  # report id → analysed_at of its vector
 
     def _stored(self, embedder: str) -> Any:
         return ReportAnalysis.objects.filter(embedder=embedder, embedding__isnull=False)
@@ -66,18 +67,30 @@ class VectorIndex:
 
     def _rebuild(self, embedder: str, dim: int) -> None:
         self.index, self.embedder, self.dim = self._new_index(dim), embedder, dim
+        self.seen = {}
         self._add_rows(self._stored(embedder), replace=False)
 
     def _catch_up(self, embedder: str) -> None:
-        rows = self._stored(embedder).filter(report_id__gt=self.max_id)
+        window = self._stored(embedder).filter(report_id__gt=self.max_id)
         if self.latest is not None:
-            rows = self._stored(embedder).filter(analysed_at__gte=self.latest - LATE_COMMIT) | rows
-        self._add_rows(rows, replace=True)
+            late = self._stored(embedder).filter(analysed_at__gte=self.latest - LATE_COMMIT)
+            window = window | late
+        # Only the rows whose vector is newer than ours are read with their embedding.
+        stale = [
+            rid
+            for rid, at in window.values_list("report_id", "analysed_at")
+            if rid not in self.seen or self.seen[rid] != at
+        ]
+        for start in range(0, len(stale), 900):
+            chunk = stale[start : start + 900]
+            self._add_rows(self._stored(embedder).filter(report_id__in=chunk), replace=True)
 
     def _add_rows(self, rows: Any, *, replace: bool) -> None:
         keys: list[int] = []
         vectors: list[bytes] = []
-        for report_id, data in rows.values_list("report_id", "embedding").iterator(CHUNK):
+        fields = ("report_id", "embedding", "analysed_at")
+        for report_id, data, at in rows.values_list(*fields).iterator(CHUNK):
+            self.seen[report_id] = at
             keys.append(report_id)
             vectors.append(bytes(data))
             if len(keys) >= CHUNK:

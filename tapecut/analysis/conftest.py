@@ -7,10 +7,6 @@ from typing import Any
 
 import pytest
 
-from tapecut.ai import registry
-from tapecut.analysis import ann, stages_config
-from tapecut.analysis.stages import embedding
-
 FAKE_EMBEDDER = "tapecut.ai.backends.fake.FakeEmbedder"
 
 
@@ -24,7 +20,13 @@ def fake_ai(settings: Any) -> Iterator[None]:
 
 
 def _forget() -> None:
+    # Imported here: the app registry is not ready when pytest loads this file.
+    from tapecut.ai import registry
+    from tapecut.analysis import ann, stages_config, themes
+    from tapecut.analysis.stages import embedding
+
     registry.reset()
     stages_config.reset()
     ann.reset()
+    themes.reset_cache()
     embedding._baselines.clear()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.clustering import Clusterer
@@ -131,7 +132,8 @@ def _save_centroids(new: list[int | str | None], vectors: np.ndarray) -> None:
     themes = list(Theme.objects.filter(pk__in=list(rows)).only("id", "centroid"))
     for theme in themes:
         theme.centroid = vectors[rows[theme.pk]].mean(axis=0).astype(np.float32).tobytes()
-    Theme.objects.bulk_update(themes, ["centroid"], batch_size=1000)
+        theme.updated_at = timezone.now()
+    Theme.objects.bulk_update(themes, ["centroid", "updated_at"], batch_size=1000)
 
 
 def _drop_empty(touched: set[int]) -> int:

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.duplicates import Space
 from tapecut.analysis.stages.keywords import class_keywords, text_keywords
 from tapecut.analysis.stages.labels import MIN_REPORTS, Labeler
 
+LATE_COMMIT = timedelta(seconds=10)  # re-read themes changed this long before the latest seen
 KEYWORD_TEXTS = 50  # per theme, for keywords (a sample says as much as all)
 
 
@@ -28,19 +33,67 @@ def unit(matrix: np.ndarray) -> np.ndarray:
     return np.asarray(matrix / np.where(norms == 0, 1.0, norms), dtype=np.float32)
 
 
-def load_centroids(dim: int) -> tuple[list[int], np.ndarray, dict[int, int]]:
-    """Theme ids, their unit centroids and report counts (themes of another size are skipped)."""
-    ids, rows, counts = [], [], {}
-    for pk, data, n in Theme.objects.filter(centroid__isnull=False).values_list(
-        "id", "centroid", "report_count"
-    ):
-        vec = np.frombuffer(bytes(data), dtype=np.float32)
-        if vec.shape[0] == dim:
-            ids.append(pk)
-            rows.append(vec)
-            counts[pk] = n
-    matrix = np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
-    return ids, unit(matrix), counts
+class CentroidCache:
+    """Theme centroids as one matrix, kept per process and brought up to date by reading only
+    the themes changed since (a full reload when themes were deleted)."""
+
+    def __init__(self) -> None:
+        self.dim = 0
+        self.ids: list[int] = []
+        self.pos: dict[int, int] = {}
+        self.matrix = np.zeros((0, 1), dtype=np.float32)
+        self.state: tuple[int, datetime | None] = (-1, None)
+        self.seen: dict[int, datetime] = {}
+
+    def refresh(self, dim: int) -> tuple[list[int], np.ndarray]:
+        qs = Theme.objects.filter(centroid__isnull=False)
+        state = tuple(qs.aggregate(n=Count("id"), latest=Max("updated_at")).values())
+        if dim != self.dim:
+            self.__init__()  # type: ignore[misc]
+            self.dim = dim
+        if state != self.state:
+            since = self.state[1]
+            window = qs if since is None else qs.filter(updated_at__gte=since - LATE_COMMIT)
+            stale = [
+                pk
+                for pk, at in window.values_list("id", "updated_at")
+                if self.seen.get(pk) != at
+            ]
+            for start in range(0, len(stale), 900):
+                self._merge(qs.filter(pk__in=stale[start : start + 900]))
+            if len(self.ids) != state[0]:
+                self.__init__()  # type: ignore[misc]
+                self.dim = dim
+                self._merge(qs)
+            self.state = state  # type: ignore[assignment]
+        return self.ids, self.matrix
+
+    def _merge(self, themes: Any) -> None:
+        new_ids, new_rows = [], []
+        for pk, data, at in themes.values_list("id", "centroid", "updated_at").iterator(5000):
+            vec = np.frombuffer(bytes(data), dtype=np.float32)
+            if vec.shape[0] != self.dim:
+                continue
+            self.seen[pk] = at
+            if pk in self.pos:
+                self.matrix[self.pos[pk]] = unit(vec)
+            else:
+                new_ids.append(pk)
+                new_rows.append(vec)
+        if new_ids:
+            self.pos.update({pk: len(self.ids) + i for i, pk in enumerate(new_ids)})
+            self.ids += new_ids
+            block = unit(np.vstack(new_rows))
+            base = self.matrix if len(self.matrix) else np.zeros((0, self.dim), np.float32)
+            self.matrix = np.vstack([base, block])
+
+
+_cache = CentroidCache()
+
+
+def reset_cache() -> None:
+    global _cache
+    _cache = CentroidCache()
 
 
 def assign(vectors: np.ndarray, space: Space, texts: Sequence[str]) -> list[int]:
@@ -48,7 +101,7 @@ def assign(vectors: np.ndarray, space: Space, texts: Sequence[str]) -> list[int]
     if len(vectors) == 0:
         return []
     threshold = space.uncentre(settings.TAPECUT_THEME_THRESHOLD)
-    ids, centroids, _counts = load_centroids(vectors.shape[1])
+    ids, centroids = _cache.refresh(vectors.shape[1])
     out = [0] * len(vectors)
     left = list(range(len(vectors)))
     if ids:
@@ -58,8 +111,11 @@ def assign(vectors: np.ndarray, space: Space, texts: Sequence[str]) -> list[int]
             if sims[row, best[row]] >= threshold:
                 out[row] = ids[best[row]]
         left = [r for r in left if not out[r]]
-    for group in _leaders(vectors, left, threshold):
-        theme = Theme.objects.create(keywords=text_keywords(texts[group[0]]))
+    groups = _leaders(vectors, left, threshold)
+    created = Theme.objects.bulk_create(
+        [Theme(keywords=text_keywords(texts[g[0]])) for g in groups], batch_size=1000
+    )
+    for group, theme in zip(groups, created):
         for row in group:
             out[row] = theme.pk
     _move_centroids(out, vectors)
@@ -88,16 +144,20 @@ def _move_centroids(theme_ids: list[int], vectors: np.ndarray) -> None:
     rows_of: dict[int, list[int]] = defaultdict(list)
     for row, tid in enumerate(theme_ids):
         rows_of[tid].append(row)
-    themes = Theme.objects.filter(pk__in=list(rows_of)).only("id", "centroid", "report_count")
-    for theme in themes:
-        added = vectors[rows_of[theme.pk]].sum(axis=0)
-        n_old = theme.report_count if theme.centroid is not None else 0
-        old = np.frombuffer(bytes(theme.centroid), dtype=np.float32) if n_old else 0.0
-        if n_old and np.shape(old) != added.shape:
-            n_old, old = 0, 0.0
-        mean = (old * n_old + added) / (n_old + len(rows_of[theme.pk]))
-        theme.centroid = np.asarray(mean, dtype=np.float32).tobytes()
-    Theme.objects.bulk_update(themes, ["centroid"], batch_size=1000)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    updates = []
+    themes = Theme.objects.filter(pk__in=list(rows_of)).values_list("id", "centroid", "report_count")
+    for pk, data, count in themes:
+        added = vectors[rows_of[pk]].sum(axis=0)
+        old = np.frombuffer(bytes(data), dtype=np.float32) if data is not None else None
+        n_old = count if old is not None and old.shape == added.shape else 0
+        mean = ((old * n_old if n_old else 0.0) + added) / (n_old + len(rows_of[pk]))
+        updates.append((np.asarray(mean, dtype=np.float32).tobytes(), now, pk))
+    # updated_at by hand: the centroid cache of every worker reads what changed since.
+    table = connection.ops.quote_name(Theme._meta.db_table)
+    sql = f"UPDATE {table} SET centroid = %s, updated_at = %s WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, updates)
 
 
 def update_stats(theme_ids: Iterable[int | None]) -> None:
@@ -112,14 +172,20 @@ def update_stats(theme_ids: Iterable[int | None]) -> None:
             .annotate(n=Count("id"), hours=Sum("hours_per_year"))
         }
         majority = _majorities(chunk)
-        themes = list(Theme.objects.filter(pk__in=chunk))
-        for theme in themes:
-            row = totals.get(theme.pk, {})
-            theme.report_count = row.get("n", 0)
-            theme.hours_per_year = round(float(row.get("hours") or 0.0), 2)
-            theme.language, theme.category_id = majority.get(theme.pk, ("", None))
-        fields = ["report_count", "hours_per_year", "language", "category"]
-        Theme.objects.bulk_update(themes, fields, batch_size=500)
+        rows = []
+        for pk in chunk:
+            row = totals.get(pk, {})
+            language, category = majority.get(pk, ("", None))
+            hours = round(float(row.get("hours") or 0.0), 2)
+            rows.append((row.get("n", 0), hours, language, category, pk))
+        # executemany of one plain UPDATE: bulk_update's CASE expressions cost far more.
+        table = connection.ops.quote_name(Theme._meta.db_table)
+        sql = (
+            f"UPDATE {table} SET report_count = %s, hours_per_year = %s, "  # noqa: S608
+            "language = %s, category_id = %s WHERE id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _majorities(theme_ids: list[int]) -> dict[int, tuple[str, int | None]]:

@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tapecut.core import checks  # noqa: F401  (registers system checks)
+        from tapecut.core import receivers, security_checks  # noqa: F401  (login, 2FA)

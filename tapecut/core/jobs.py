@@ -110,7 +110,7 @@ def run_job(job: Job) -> RunResult:
         if job.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
             return _finish(job, Job.State.FAILED, error)
         backoff = timedelta(seconds=min(3600, 5 * 2**job.attempts))
-        Job.objects.filter(pk=job.pk).update(
+        Job.objects.filter(pk=job.pk, claimed_by=job.claimed_by).update(
             attempts=job.attempts,
             last_error=error,
             claimed_until=None,
@@ -122,7 +122,9 @@ def run_job(job: Job) -> RunResult:
 
 
 def _finish(job: Job, state: str, error: str) -> RunResult:
-    Job.objects.filter(pk=job.pk).update(
+    # Only the holder of the claim finishes the job: one whose lease ran out and was taken over
+    # by another worker leaves the outcome to that worker.
+    Job.objects.filter(pk=job.pk, claimed_by=job.claimed_by).update(
         state=state,
         attempts=job.attempts,
         last_error=error,

@@ -22,7 +22,9 @@ from tapecut.core.supervisor import port_open, tapecut_argv
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-START_SECONDS = 60
+# Generous: three Django processes start at once, and CI machines are busy.
+START_SECONDS = 120
+FAKE_EMBEDDER = "tapecut.ai.backends.fake.FakeEmbedder"
 
 
 def free_port() -> int:
@@ -71,6 +73,9 @@ def test_run_serves_web_smtp_and_worker_then_stops_on_sigterm(tmp_path, monkeypa
         "TAPECUT_WEB_WORKERS": "1",
         "TAPECUT_SMTP_PORT": str(smtp),
         "TAPECUT_WORKER_POLL_SECONDS": "0.2",
+        # The worker analyses the report it parses: with the deterministic stand-in, not a model.
+        "TAPECUT_AI_EMBEDDER": FAKE_EMBEDDER,
+        "TAPECUT_AI_FALLBACK_EMBEDDER": FAKE_EMBEDDER,
     }.items():
         monkeypatch.setenv(name, value)
     log = tmp_path / "run.log"
@@ -85,7 +90,7 @@ def test_run_serves_web_smtp_and_worker_then_stops_on_sigterm(tmp_path, monkeypa
         # The worker took the parse job the receiver queued (done, or retried on failure).
         wait_for(
             lambda: Job.objects.filter(kind="intake.parse", attempts__gte=1).exists(),
-            30,
+            60,
             "no worker ran the parse job",
             log,
         )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tapecut.accounts import crypto
 from tapecut.core import audit, jobs, storage
 from tapecut.core.language import guess_language
+from tapecut.core.models import Job
 from tapecut.intake import identity
 from tapecut.intake.addresses import mask, normalise
 from tapecut.intake.models import (
@@ -57,17 +58,88 @@ def do_store_inbound(
     Raises ``storage.StoreFull`` or a database error when the bytes could not be kept: the
     caller must then not acknowledge the message.
     """
-    recipients = [r for r in envelope_to]
+    msg = _build_inbound(raw, channel, envelope_from, list(envelope_to), mode, extra)
+    existing = InboundMessage.objects.filter(sha256=msg.sha256).order_by().first()
+    if existing is not None:
+        return existing, False
+    _put_large(msg)
+    try:
+        with transaction.atomic():
+            msg.save()
+            if enqueue:
+                jobs.enqueue(PARSE_JOB, {"inbound_id": msg.pk}, key=f"parse:{msg.pk}")
+    except IntegrityError:
+        # Another process stored the same bytes a moment ago.
+        return InboundMessage.objects.get(sha256=msg.sha256), False
+    _log_stored(msg, envelope_from)
+    return msg, True
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One message as a channel received it, for ``do_store_inbound_many``."""
+
+    raw: bytes
+    channel: str
+    envelope_from: str = ""
+    envelope_to: tuple[str, ...] = ()
+
+
+def do_store_inbound_many(arrivals: list[Arrival]) -> list[tuple[int, bool] | Exception]:
+    """Store several messages with a handful of statements (group commit for the SMTP server).
+
+    Call it inside one transaction; per message the result is ``(id, new)`` or the exception
+    that kept it from being stored (e.g. ``StoreFull``). A database error is raised for all.
+    """
+    built: list[InboundMessage | Exception] = []
+    for a in arrivals:
+        try:
+            msg = _build_inbound(a.raw, a.channel, a.envelope_from, list(a.envelope_to), None, None)
+            _put_large(msg)
+            built.append(msg)
+        except storage.StoreFull as exc:
+            built.append(exc)
+    digests = {m.sha256 for m in built if isinstance(m, InboundMessage)}
+    known = dict(
+        InboundMessage.objects.filter(sha256__in=digests).order_by().values_list("sha256", "pk")
+    )
+    fresh: dict[str, InboundMessage] = {}
+    for m in built:
+        if isinstance(m, InboundMessage) and m.sha256 not in known and m.sha256 not in fresh:
+            fresh[m.sha256] = m
+    created = InboundMessage.objects.bulk_create(list(fresh.values()))
+    now = timezone.now()
+    Job.objects.bulk_create(
+        Job(kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now)
+        for m in created
+    )
+    new_ids = {m.sha256: m.pk for m in created}
+    seen: set[str] = set()
+    results: list[tuple[int, bool] | Exception] = []
+    for m in built:
+        if not isinstance(m, InboundMessage):
+            results.append(m)
+        elif m.sha256 in new_ids and m.sha256 not in seen:
+            seen.add(m.sha256)
+            results.append((new_ids[m.sha256], True))
+        else:
+            results.append((known.get(m.sha256) or new_ids[m.sha256], False))
+    return results
+
+
+def _build_inbound(
+    raw: bytes,
+    channel: str,
+    envelope_from: str,
+    recipients: list[str],
+    mode: str | None,
+    extra: dict[str, Any] | None,
+) -> InboundMessage:
     mode = mode_for_recipients(recipients, mode)
     protect = mode != Mode.NAMED
     digest = crypto.keyed_hash(raw) if protect else storage.sha256_hex(raw)
-    existing = InboundMessage.objects.filter(sha256=digest).first()
-    if existing is not None:
-        return existing, False
     stored = crypto.encrypt(raw) if protect else raw
     inline = len(stored) <= settings.TAPECUT_INLINE_RAW_MAX
-    if not inline:
-        storage.put_blob(stored, digest)
     msg = InboundMessage(
         sha256=digest,
         channel=channel,
@@ -82,22 +154,25 @@ def do_store_inbound(
     )
     if protect and envelope_from:
         msg.envelope_extra["sender_ciphertext"] = crypto.encrypt(envelope_from.encode()).decode()
-    try:
-        with transaction.atomic():
-            msg.save()
-            if enqueue:
-                jobs.enqueue(PARSE_JOB, {"inbound_id": msg.pk}, key=f"parse:{msg.pk}")
-    except IntegrityError:
-        # Another process stored the same bytes a moment ago.
-        return InboundMessage.objects.get(sha256=digest), False
+    # Held until _put_large writes it to the store (before the row is committed).
+    msg._large_bytes = None if inline else stored  # type: ignore[attr-defined]
+    return msg
+
+
+def _put_large(msg: InboundMessage) -> None:
+    data = getattr(msg, "_large_bytes", None)
+    if data is not None:
+        storage.put_blob(data, msg.sha256)
+
+
+def _log_stored(msg: InboundMessage, envelope_from: str) -> None:
     log.info(
         "stored inbound %s via %s from %s (%d bytes)",
         msg.pk,
-        channel,
-        "(protected)" if protect else mask(envelope_from),
-        len(raw),
+        msg.channel,
+        "(protected)" if msg.encrypted else mask(envelope_from),
+        msg.size,
     )
-    return msg, True
 
 
 # Envelope details that never name the sender; every other one is encrypted for protected mail
@@ -187,8 +262,20 @@ def do_process_inbound(msg: InboundMessage, *, final: bool = False) -> Outcome:
             log.exception("parser failed on inbound %s; quarantined", msg.pk)
             return do_quarantine(msg, f"The parser failed on this message: {exc!r}")
         raise
-    with transaction.atomic():
-        return _apply(msg, parsed)
+    try:
+        with transaction.atomic():
+            return _apply(msg, parsed)
+    except Exception as exc:
+        # Storing the result failed (ours, e.g. the database went away): retry, but never leave
+        # the message pending for ever once the attempts are used up.
+        msg.attempts += 1
+        InboundMessage.objects.filter(pk=msg.pk).update(
+            attempts=msg.attempts, last_error=repr(exc)[:2000]
+        )
+        if final or msg.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
+            log.exception("could not record inbound %s; quarantined", msg.pk)
+            return do_quarantine(msg, f"Tapecut could not record this message: {exc!r}")
+        raise
 
 
 def do_quarantine(msg: InboundMessage, reason: str) -> Outcome:

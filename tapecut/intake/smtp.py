@@ -100,6 +100,17 @@ def store_message(raw: bytes, sender: str, recipients: list[str]) -> tuple[int, 
     return msg.pk, created
 
 
+def store_messages(
+    batch: list[tuple[bytes, str, list[str]]],
+) -> list[tuple[int, bool] | Exception]:
+    """Store several messages in the caller's transaction (group commit); see store_message."""
+    from tapecut.intake.actions import Arrival, do_store_inbound_many
+
+    return do_store_inbound_many(
+        [Arrival(raw, "smtp", sender, tuple(rcpts)) for raw, sender, rcpts in batch]
+    )
+
+
 class IntakeHandler:
     """aiosmtpd hooks: check the envelope, then hand the bytes to a store thread."""
 

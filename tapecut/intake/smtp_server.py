@@ -21,15 +21,24 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 
-from tapecut.intake.smtp import IntakeHandler, IntakeSMTP
+from tapecut.intake.smtp import IntakeHandler, IntakeSMTP, store_message, store_messages
 
 log = logging.getLogger(__name__)
 
 # How long a stopping server waits for stores in progress before it closes connections.
 GRACE_SECONDS = 30.0
 GIL_SWITCH_SECONDS = 0.001
+# Messages that one commit may acknowledge together (see store_batch).
+GROUP_COMMIT_MAX = 64
 
 _Item = tuple[Callable[..., Any], tuple[Any, ...], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
 
@@ -111,16 +120,63 @@ class StoreWorkers:
             thread.join(timeout)
 
     def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            fn, args, fut, loop = item
+        while (first := self._queue.get()) is not None:
+            batch, stop = self._drain(first)
             _drop_stale_connections()
-            try:
-                result, error = run_store(fn, args), None
-            except BaseException as exc:
-                result, error = None, exc
-            with contextlib.suppress(RuntimeError):  # the loop already closed
-                loop.call_soon_threadsafe(_settle, fut, result, error)
+            for fut, loop, result, error in store_batch(batch):
+                with contextlib.suppress(RuntimeError):  # the loop already closed
+                    loop.call_soon_threadsafe(_settle, fut, result, error)
+            if stop:
+                break
         connections.close_all()
+
+    def _drain(self, first: _Item) -> tuple[list[_Item], bool]:
+        """The first item and whatever else is already waiting, up to ``GROUP_COMMIT_MAX``."""
+        batch = [first]
+        while len(batch) < GROUP_COMMIT_MAX:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
+
+
+_Outcome = tuple["asyncio.Future[Any]", asyncio.AbstractEventLoop, Any, BaseException | None]
+
+
+def store_batch(batch: list[_Item]) -> list[_Outcome]:
+    """Group commit: store every waiting message in one transaction, so one fsync acks them all.
+
+    Each message still gets its ``250`` only after the commit that holds it. A database error
+    anywhere rolls the group back; each message is then stored on its own, so one bad message
+    cannot cost the others their acknowledgement.
+    """
+    if len(batch) == 1 or any(fn is not store_message for fn, *_ in batch):
+        return [_store_one(item) for item in batch]
+    try:
+        with transaction.atomic():
+            results = store_messages([args for _fn, args, _fut, _loop in batch])
+    except DatabaseError:
+        connection.close()
+        return [_store_one(item) for item in batch]
+    outcomes: list[_Outcome] = []
+    for (_fn, _args, fut, loop), result in zip(batch, results, strict=True):
+        if isinstance(result, Exception):
+            outcomes.append((fut, loop, None, result))
+        else:
+            outcomes.append((fut, loop, result, None))
+    return outcomes
+
+
+def _store_one(item: _Item) -> _Outcome:
+    fn, args, fut, loop = item
+    try:
+        return fut, loop, run_store(fn, args), None
+    except BaseException as exc:
+        return fut, loop, None, exc
 
 
 class IntakeServer:

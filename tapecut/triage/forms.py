@@ -15,6 +15,8 @@ from tapecut.intake.models import Channel, Mode, Report
 from tapecut.triage.models import Change
 
 EMPTY: list[tuple[str, Any]] = [("", "—")]
+# <input type="date"> takes ISO dates only, whatever the page's language.
+ISO_DATE = "%Y-%m-%d"
 STATUSES: list[tuple[str, Any]] = list(Report.Status.choices)
 CHANNELS: list[tuple[str, Any]] = list(Channel.choices)
 MODES: list[tuple[str, Any]] = list(Mode.choices)
@@ -31,10 +33,10 @@ class InboxFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=EMPTY + CHANNELS)
     mode = forms.ChoiceField(label=_("Identity"), required=False, choices=EMPTY + MODES)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
     )
     until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
     )
 
     def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -106,7 +108,7 @@ class ChangeForm(forms.ModelForm):
         model = Change
         fields = ["title", "problem", "decision", "owner", "due_date"]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
             "problem": forms.Textarea(attrs={"rows": 4}),
             "decision": forms.Textarea(attrs={"rows": 4}),
         }
@@ -124,7 +126,7 @@ class StatusForm(forms.Form):
 class OwnerForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=owner_choices(), required=False)
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
     )
 
 

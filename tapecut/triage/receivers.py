@@ -19,6 +19,9 @@ from tapecut.triage import notices
 def acknowledge(sender: Any, report: Report, **kwargs: Any) -> None:
     # Where accounts' automatic answer goes out (anonymous and, by default, pseudonymous mail:
     # it carries the receipt code), it is the acknowledgement; nobody gets two.
+    # An imported archive holds old mail: writing to every historical sender would be spam.
+    if report.channel == "import":
+        return
     if not settings.TAPECUT_ACKNOWLEDGE or report.is_demo or wants_autoreply(report):
         return
     notice = notices.create_ack_notice(report)
@@ -29,7 +32,7 @@ def acknowledge(sender: Any, report: Report, **kwargs: Any) -> None:
 @receiver(user_logged_in, dispatch_uid="triage.audit_login")
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     backend = str(getattr(user, "backend", "") or "")
-    method = "password" if backend.endswith("ModelBackend") else "sso"
+    method = "sso" if backend.endswith("RoleMappingBackend") else "password"
     audit.record("login", user, actor=user, method=method)
 
 

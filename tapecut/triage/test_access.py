@@ -97,6 +97,11 @@ ACCESS: dict[str, list[Check]] = {
         Check(same(200), args=lambda w: {"uidb64": "MQ", "token": "set-password"})
     ],
     "accounts/reset/done/": [Check(same(200))],
+    # Two-factor steps (tapecut.core.twofactor_views): nobody here has a device yet, so verify
+    # sends to setup. security.txt is 404 until TAPECUT_SECURITY_CONTACT is set.
+    "accounts/2fa/setup/": [Check(logged_in())],
+    "accounts/2fa/verify/": [Check(logged_in(302))],
+    ".well-known/security.txt": [Check(same(404))],
     # Intake: the old list address, the public web form and the receipt page.
     "reports/": [Check(same(302))],
     "report/": [Check(same(200))],
@@ -222,6 +227,21 @@ ACCESS: dict[str, list[Check]] = {
     "sso/login/": [Check(same(404))],
     "sso/callback/": [Check(same(404))],
     "i18n/setlang/": [Check(same(302))],
+    # Insights: the dashboard and its exports for leaders, triagers and admins.
+    "insights/": [Check(only({"leader": 200, "triager": 200, "admin": 200}))],
+    "insights/export/<slug:kind>.<slug:fmt>": [
+        Check(
+            only({"leader": 200, "triager": 200, "admin": 200}),
+            args=lambda w: {"kind": "reports", "fmt": "csv"},
+        )
+    ],
+    "api/v1/insights/funnel": [Check(api({"leader": 200, "triager": 200, "admin": 200}), api=True)],
+    "api/v1/insights/speed": [Check(api({"leader": 200, "triager": 200, "admin": 200}), api=True)],
+    "api/v1/insights/impact": [Check(api({"leader": 200, "triager": 200, "admin": 200}), api=True)],
+    "api/v1/insights/cost": [Check(api({"leader": 200, "triager": 200, "admin": 200}), api=True)],
+    # Operations: Prometheus needs TAPECUT_METRICS_TOKEN (or an admin login); health is public.
+    "metrics": [Check(only({"admin": 200}, visitor=401))],
+    "healthz": [Check(same(200))],
 }
 
 # Django's admin guards itself: staff only, everyone else is sent to its login page (through

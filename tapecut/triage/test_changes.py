@@ -135,3 +135,14 @@ def test_notes_and_attention(change, client_as):  # type: ignore[no-untyped-def]
     client.post(f"/changes/{change.pk}/attention/")
     assert not Change.objects.get(pk=change.pk).needs_attention
     assert AuditEvent.objects.filter(verb="change.attention_cleared").exists()
+
+
+def test_due_dates_survive_a_german_page(change, personas):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    Change.objects.filter(pk=change.pk).update(due_date=dt.date(2027, 1, 31))
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(personas.triager)
+    page = client.get(f"/changes/{change.pk}/").content.decode()
+    assert "Problem und Entscheidung" in page
+    assert 'type="date" value="2027-01-31"' in page.replace('name="due_date" ', "")

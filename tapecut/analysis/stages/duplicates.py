@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from django.db import connection
 
 from tapecut.analysis import ann
 from tapecut.analysis.models import LshBand, ReportAnalysis
@@ -139,14 +140,19 @@ def _stored_hits(ids: list[int], hashes: np.ndarray, empty: np.ndarray) -> list[
 
 
 def _store_bands(ids: list[int], hashes: np.ndarray, empty: np.ndarray) -> None:
-    LshBand.objects.filter(report_id__in=ids).delete()
+    for start in range(0, len(ids), 900):
+        LshBand.objects.filter(report_id__in=ids[start : start + 900]).delete()
     rows = [
-        LshBand(report_id=rid, band=band, bucket=int(bucket))
+        (rid, band, bucket)
         for row, rid in enumerate(ids)
         if not empty[row]
         for band, bucket in enumerate(hashes[row].tolist())
     ]
-    LshBand.objects.bulk_create(rows, batch_size=5000)
+    # Sixteen rows a report: plain executemany, without a model instance for each.
+    table = connection.ops.quote_name(LshBand._meta.db_table)
+    sql = f"INSERT INTO {table} (report_id, band, bucket) VALUES (%s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _score(

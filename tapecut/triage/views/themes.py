@@ -56,6 +56,7 @@ def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "bars": bars,
         "chart_width": BAR_WIDTH * len(bars),
         "chart_height": CHART_HEIGHT,
+        "peak": max((bar.count for bar in bars), default=0),
         "changes": theme.changes.all(),
         "needs_attention": theme.changes.filter(needs_attention=True).exists(),
     }

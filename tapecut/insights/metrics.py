@@ -1,0 +1,266 @@
+"""Every number the dashboard, the exports, the API and the digest show, as query functions.
+
+Nothing here writes. Each function takes a ``Selection`` (tapecut.insights.selection) and
+answers with aggregate queries, so that the dashboard stays fast with 100,000 reports. What
+each number means is in docs/insights.md; the speed figures are in tapecut.insights.speed.
+
+A change belongs to a selection when it is linked to one of its reports, directly or through
+the report's theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tapecut.ai import registry
+from tapecut.analysis.models import DuplicateLink, ReportAnalysis
+from tapecut.insights import series
+from tapecut.insights.privacy import Group, big_enough, fold
+from tapecut.insights.selection import Selection, in_period
+from tapecut.insights.speed import Speed, speed
+from tapecut.intake.models import Channel, Report
+from tapecut.ledger.budget import BudgetStatus
+from tapecut.ledger.models import ModelCall
+from tapecut.triage.models import Change, FixFeedback
+
+DONE = Change.Status.DONE
+
+
+def other_label() -> str:
+    return _("other (fewer than 5)")
+
+
+@dataclass(frozen=True)
+class Funnel:
+    received: int
+    distinct: int  # received, less those merged into another report
+    themes: int
+    changes_proposed: int  # every linked change, whatever its status now
+    changes_done: int
+    changes_declined: int
+
+
+@dataclass(frozen=True)
+class Impact:
+    hours_lost: float
+    hours_by_theme: list[Group]
+    hours_saved: float
+    fix_yes: int
+    fix_no: int
+    fix_rate: float | None  # yes / answers, in %; None below MIN_GROUP answers
+    re_reports: int
+
+
+@dataclass(frozen=True)
+class CostLine:
+    backend: str
+    purpose: str
+    calls: int
+    usd: Decimal
+
+
+@dataclass(frozen=True)
+class Cost:
+    total_usd: Decimal
+    lines: list[CostLine]
+    per_report_usd: Decimal | None
+    per_done_change_usd: Decimal | None
+    budget: BudgetStatus
+    budget_used_pct: float | None
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    by_category: list[Group]
+    by_unit: list[Group]
+    by_channel: list[Group]
+
+
+def report_ids(sel: Selection) -> QuerySet[Report]:
+    return sel.reports.values("id")
+
+
+def linked_changes(sel: Selection) -> QuerySet[Change]:
+    ids = report_ids(sel)
+    themes = ReportAnalysis.objects.filter(report__in=ids, theme__isnull=False).values("theme")
+    direct = Change.reports.through.objects.filter(report__in=ids).values("change_id")
+    via_theme = Change.themes.through.objects.filter(theme__in=themes).values("change_id")
+    return Change.objects.filter(Q(pk__in=direct) | Q(pk__in=via_theme)).order_by()
+
+
+def funnel(sel: Selection) -> Funnel:
+    ids = report_ids(sel)
+    merged = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED, report__in=ids)
+    themes = ReportAnalysis.objects.filter(report__in=ids, theme__isnull=False)
+    rows = linked_changes(sel).values("status").annotate(n=Count("id")).order_by()
+    statuses = {row["status"]: row["n"] for row in rows}
+    return Funnel(
+        received=sel.count,
+        distinct=sel.count - merged.values("report_id").distinct().count(),
+        themes=themes.values("theme_id").distinct().count(),
+        changes_proposed=sum(statuses.values()),
+        changes_done=statuses.get(DONE, 0),
+        changes_declined=statuses.get(Change.Status.DECLINED, 0),
+    )
+
+
+def _category_label(row: dict[str, str | None]) -> str:
+    if row["analysis__category__slug"] is None:
+        return _("no category")
+    german = (get_language() or "").startswith("de") and row["analysis__category__name_de"]
+    name = row["analysis__category__name_de"] if german else row["analysis__category__name_en"]
+    return name or str(row["analysis__category__slug"])
+
+
+def by_category(sel: Selection) -> list[Group]:
+    fields = ("analysis__category__slug", "analysis__category__name_en")
+    rows = sel.reports.values(*fields, "analysis__category__name_de").annotate(n=Count("id"))
+    groups = [Group(r[fields[0]] or "", _category_label(r), r["n"]) for r in rows]
+    return fold(groups, other_label())
+
+
+def by_unit(sel: Selection) -> list[Group]:
+    counts: dict[str, int] = {}
+    for row in sel.reports.values("reporter__unit").annotate(n=Count("id")):
+        unit = row["reporter__unit"] or ""  # no reporter and no unit are both "unknown"
+        counts[unit] = counts.get(unit, 0) + row["n"]
+    groups = [Group(unit, unit or _("unknown"), n) for unit, n in counts.items()]
+    return fold(groups, other_label())
+
+
+def by_channel(sel: Selection) -> list[Group]:
+    names = dict(Channel.choices)
+    rows = sel.reports.values("channel").annotate(n=Count("id"))
+    groups = [Group(r["channel"], str(names.get(r["channel"], r["channel"])), r["n"]) for r in rows]
+    return fold(groups, other_label())
+
+
+def breakdowns(sel: Selection) -> Breakdowns:
+    return Breakdowns(by_category(sel), by_unit(sel), by_channel(sel))
+
+
+def hours_by_theme(sel: Selection) -> list[Group]:
+    rows = (
+        ReportAnalysis.objects.filter(report__in=report_ids(sel), theme__isnull=False)
+        .values("theme_id", "theme__title", "theme__keywords")
+        .annotate(n=Count("id"), hours=Sum("hours_per_year"))
+        .order_by()
+    )
+    groups = [
+        Group(
+            str(r["theme_id"]),
+            r["theme__title"] or ", ".join(r["theme__keywords"][:3]) or f"#{r['theme_id']}",
+            r["n"],
+            round(float(r["hours"] or 0), 2),
+        )
+        for r in rows
+    ]
+    return fold(groups, other_label(), by_value=True)
+
+
+def done_report_analyses(sel: Selection) -> QuerySet[ReportAnalysis]:
+    """Analyses of the selection's reports that a done change answers."""
+    done = Change.objects.filter(status=DONE)
+    direct = Change.reports.through.objects.filter(change__in=done).values("report_id")
+    themes = Change.themes.through.objects.filter(change__in=done).values("theme_id")
+    analyses = ReportAnalysis.objects.filter(report__in=report_ids(sel))
+    return analyses.filter(Q(report_id__in=direct) | Q(theme_id__in=themes))
+
+
+def re_reports(sel: Selection) -> int:
+    """Reports that joined a done change's theme after it was done."""
+    late = ReportAnalysis.objects.filter(
+        report__in=report_ids(sel),
+        theme__changes__status=DONE,
+        report__received_at__gt=F("theme__changes__done_at"),
+    )
+    return late.values("report_id").distinct().count()
+
+
+def impact(sel: Selection, changes: QuerySet[Change]) -> Impact:
+    lost = ReportAnalysis.objects.filter(report__in=report_ids(sel))
+    total = lost.aggregate(h=Sum("hours_per_year"))["h"] or 0.0
+    saved = done_report_analyses(sel).aggregate(h=Sum("hours_per_year"))["h"] or 0.0
+    answers = FixFeedback.objects.filter(change__in=changes.values("id")).order_by()
+    counts = {r["answer"]: r["n"] for r in answers.values("answer").annotate(n=Count("id"))}
+    yes, no = counts.get("yes", 0), counts.get("no", 0)
+    return Impact(
+        hours_lost=round(float(total), 2),
+        hours_by_theme=hours_by_theme(sel),
+        hours_saved=round(float(saved), 2),
+        fix_yes=yes,
+        fix_no=no,
+        fix_rate=round(100 * yes / (yes + no), 1) if big_enough(yes + no) else None,
+        re_reports=re_reports(sel),
+    )
+
+
+def _per(total: Decimal, count: int) -> Decimal | None:
+    return (total / count).quantize(Decimal("0.0001")) if count else None
+
+
+def cost(sel: Selection) -> Cost:
+    """Model spend in the selection's period (calls are not filtered by category, unit or
+    channel: most of them serve many reports at once)."""
+    calls = in_period(ModelCall.objects.all(), "at", sel.filters).order_by()
+    rows = calls.values("backend", "purpose").annotate(n=Count("id"), usd=Sum("cost_usd"))
+    lines = sorted(
+        (CostLine(r["backend"], r["purpose"], r["n"], Decimal(r["usd"] or 0)) for r in rows),
+        key=lambda c: (-c.usd, c.backend, c.purpose),
+    )
+    total = sum((line.usd for line in lines), Decimal(0))
+    received = in_period(Report.objects.all(), "received_at", sel.filters).count()
+    done = in_period(Change.objects.filter(status=DONE), "done_at", sel.filters).count()
+    budget = registry.budget_status()
+    used = float(100 * budget.spent_usd / budget.limit_usd) if budget.limit_usd > 0 else None
+    return Cost(
+        total_usd=total,
+        lines=lines,
+        per_report_usd=_per(total, received),
+        per_done_change_usd=_per(total, done),
+        budget=budget,
+        budget_used_pct=round(used, 1) if used is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything on the dashboard; ``suppressed`` leaves out all that counts reports."""
+
+    computed_at: datetime
+    count: int
+    suppressed: bool
+    funnel: Funnel | None
+    breakdowns: Breakdowns | None
+    speed: Speed | None
+    impact: Impact | None
+    over_time: series.OverTime | None
+    cost: Cost
+
+
+def dashboard(sel: Selection, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    base = {"computed_at": now, "count": sel.count, "cost": cost(sel)}
+    if sel.suppressed:
+        return Dashboard(
+            **base, suppressed=True, funnel=None, breakdowns=None, speed=None, impact=None,
+            over_time=None,
+        )  # fmt: skip
+    changes = linked_changes(sel)
+    return Dashboard(
+        **base,
+        suppressed=False,
+        funnel=funnel(sel),
+        breakdowns=breakdowns(sel),
+        speed=speed(sel, changes, now),
+        impact=impact(sel, changes),
+        over_time=series.over_time(sel, changes, today=timezone.localdate(now)),
+    )
+

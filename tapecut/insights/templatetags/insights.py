@@ -1,0 +1,37 @@
+"""Number formats for the dashboard: ``{{ value|num }}``, ``|num1``, ``|usd``, ``|days``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from tapecut.insights import present
+
+register = template.Library()
+
+
+@register.filter
+def num(value: int | float | Decimal | None) -> str:
+    return present.num(value)
+
+
+@register.filter
+def num1(value: float | None) -> str:
+    return present.num(value, 1)
+
+
+@register.filter
+def usd(value: Decimal | None) -> str:
+    return present.usd(value)
+
+
+@register.filter
+def usd4(value: Decimal | None) -> str:
+    return present.usd(value, 4)
+
+
+@register.filter
+def days(hours: float | None) -> str:
+    """Hours shown as days, one decimal."""
+    return present.num(present.in_days(hours), 1)

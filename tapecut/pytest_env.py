@@ -1,0 +1,13 @@
+"""A pytest plugin loaded with ``-p`` (see pyproject.toml), before pytest-django reads settings.
+
+It gives every test run a throwaway var dir (test database, message store), unless the caller
+set ``TAPECUT_VAR_DIR`` already (``make test`` does, and removes it afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("TAPECUT_VAR_DIR", tempfile.mkdtemp(prefix="tapecut-test-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tapecut.settings")
