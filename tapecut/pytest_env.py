@@ -11,3 +11,7 @@ import tempfile
 
 os.environ.setdefault("TAPECUT_VAR_DIR", tempfile.mkdtemp(prefix="tapecut-test-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tapecut.settings")
+# Tests run on the deterministic fake AI backends (like Django's locmem mail outbox); the real
+# local model has its own tests in tapecut/ai.
+os.environ.setdefault("TAPECUT_AI_EMBEDDER", "tapecut.ai.backends.fake.FakeEmbedder")
+os.environ.setdefault("TAPECUT_AI_CHAT", "tapecut.ai.backends.fake.FakeChat")

@@ -308,3 +308,5 @@ TAPECUT_LOGIN_WINDOW_SECONDS = env_int("TAPECUT_LOGIN_WINDOW_SECONDS", 900)
 TAPECUT_REQUIRE_2FA = env_bool("TAPECUT_REQUIRE_2FA", SESSION_COOKIE_SECURE and not DEBUG)
 TAPECUT_2FA_ROLES = env_list("TAPECUT_2FA_ROLES", ["triager", "custodian", "admin"])
 OTP_TOTP_ISSUER = "Tapecut"
+# The admin never shows another user's TOTP secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from tapecut.ai import prices
 from tapecut.ai.base import CallContext
@@ -66,3 +67,10 @@ def _record(
         ok=not error,
         error=error,
     )
+
+
+def record_call(**fields: Any) -> Any:
+    """Add a ledger row directly (``tapecut.ledger.actions.do_record_call``'s arguments)."""
+    from tapecut.ledger.actions import do_record_call
+
+    return do_record_call(**fields)

@@ -1,4 +1,4 @@
-"""Every write in analysis goes through these ``do_*`` functions, which also write the audit trail."""
+"""Every write in analysis goes through these ``do_*`` functions (which write the audit trail)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def do_analyse_report(report: Report, *, chosen: Stages | None = None) -> Report
     return analysis
 
 
-def do_analyse_all(queryset: Any = None, *, chosen: Stages | None = None, progress: Any = None) -> int:
+def do_analyse_all(
+    queryset: Any = None, *, chosen: Stages | None = None, progress: Any = None
+) -> int:
     """Analyse many reports in batches (``tapecut analyse``); one audit event for the run."""
     qs = queryset if queryset is not None else Report.objects.all()
     count = 0
@@ -148,7 +150,9 @@ def do_unmerge(link: DuplicateLink, *, actor: Any = None, reason: str) -> Duplic
     return link
 
 
-def do_reject_duplicate(link: DuplicateLink, *, actor: Any = None, reason: str = "") -> DuplicateLink:
+def do_reject_duplicate(
+    link: DuplicateLink, *, actor: Any = None, reason: str = ""
+) -> DuplicateLink:
     """The team says: not a duplicate. The suggestion is not made again."""
     if link.state == DuplicateLink.State.MERGED:
         raise AnalysisError("This pair is merged; unmerge it instead.")
@@ -157,7 +161,13 @@ def do_reject_duplicate(link: DuplicateLink, *, actor: Any = None, reason: str =
     link.decided_by = actor if getattr(actor, "pk", None) else None
     link.decided_at = timezone.now()
     link.save()
-    audit.record("report.duplicate_rejected", link.report, actor=actor, original=link.original_id, reason=reason)
+    audit.record(
+        "report.duplicate_rejected",
+        link.report,
+        actor=actor,
+        original=link.original_id,
+        reason=reason,
+    )
     return link
 
 
@@ -208,7 +218,10 @@ def do_recluster(*, actor: Any = None, chosen: Stages | None = None) -> Recluste
 
 @jobs.handler(ANALYSE_JOB)
 def _analyse_job(payload: dict[str, Any]) -> None:
-    report = Report.objects.select_related("reporter").filter(pk=payload.get("report_id")).first()
+    report_id = payload.get("report_id")
+    report = None
+    if isinstance(report_id, int):
+        report = Report.objects.select_related("reporter").filter(pk=report_id).first()
     if report is None:
         raise jobs.PermanentError(f"report {payload.get('report_id')} does not exist")
     do_analyse_report(report)

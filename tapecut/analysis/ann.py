@@ -119,8 +119,8 @@ class VectorIndex:
         keys = np.atleast_2d(found.keys)
         dists = np.atleast_2d(found.distances)
         return [
-            [Hit(int(key), float(1.0 - d)) for key, d in zip(krow, drow) if d <= 2.0]
-            for krow, drow in zip(keys, dists)
+            [Hit(int(key), float(1.0 - d)) for key, d in zip(krow, drow, strict=False) if d <= 2.0]
+            for krow, drow in zip(keys, dists, strict=False)
         ]
 
 

@@ -29,6 +29,8 @@ SVM_TEMPERATURE = 3.0
 # Share of the unlabelled texts, the most confident first, added as pseudo-labels.
 SELF_TRAIN_SHARE = 0.5
 MAX_UNLABELLED = 5000
+# One-letter words count too: short reports have few words to spare.
+WORD_REGEX = r"(?u)\b\w+\b"
 
 
 def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
@@ -36,7 +38,7 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
         analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, dtype=np.float32
     )
     word = TfidfVectorizer(
-        ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, token_pattern=r"(?u)\b\w+\b"
+        ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32, token_pattern=WORD_REGEX
     )
     return char, word
 
@@ -76,7 +78,9 @@ class TextClassifier:
             conf = proba.max(axis=1)
             keep = np.flatnonzero(conf >= np.quantile(conf, 1 - SELF_TRAIN_SHARE))
             pseudo = np.asarray(self.classes)[proba[keep].argmax(axis=1)]
-            feats = sparse.vstack([self._features(texts), self._features([unlabelled[i] for i in keep])])
+            feats = sparse.vstack(
+                [self._features(texts), self._features([unlabelled[i] for i in keep])]
+            )
             vecs = _stack(vectors, unlabelled_vectors, keep)
             self._fit_models(feats.tocsr(), vecs, np.concatenate([y, pseudo]))
         return self

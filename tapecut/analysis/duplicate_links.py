@@ -58,12 +58,16 @@ def apply(candidates: list[Candidate]) -> None:
             report = Report.objects.get(pk=report_id)
             original = Report.objects.get(pk=root_of(merge.original_id))
             if original.pk != report_id:
-                do_merge_reports(report, original, actor=None, reason=_reason(merge), candidate=merge)
+                do_merge_reports(
+                    report, original, actor=None, reason=_reason(merge), candidate=merge
+                )
         suggestions += _suggest(ranked, existing)
     DuplicateLink.objects.bulk_create(suggestions, batch_size=1000, ignore_conflicts=True)
 
 
-def _merge_candidate(ranked: list[Candidate], existing: dict[tuple[int, int], DuplicateLink]) -> Candidate | None:
+def _merge_candidate(
+    ranked: list[Candidate], existing: dict[tuple[int, int], DuplicateLink]
+) -> Candidate | None:
     for c in ranked:
         link = existing.get((c.report_id, c.original_id))
         decided = link is not None and link.state != DuplicateLink.State.SUGGESTED
@@ -72,7 +76,9 @@ def _merge_candidate(ranked: list[Candidate], existing: dict[tuple[int, int], Du
     return None
 
 
-def _suggest(ranked: list[Candidate], existing: dict[tuple[int, int], DuplicateLink]) -> list[DuplicateLink]:
+def _suggest(
+    ranked: list[Candidate], existing: dict[tuple[int, int], DuplicateLink]
+) -> list[DuplicateLink]:
     out = []
     for c in ranked[:MAX_SUGGESTIONS]:
         if c.score < settings.TAPECUT_SUGGEST_THRESHOLD:

@@ -9,7 +9,9 @@ from django.utils import timezone
 from tapecut.intake.models import Channel, Mode, Report, Reporter
 
 
-def make_report(text: str, *, subject: str = "", name: str = "", address: str = "", **fields: Any) -> Report:
+def make_report(
+    text: str, *, subject: str = "", name: str = "", address: str = "", **fields: Any
+) -> Report:
     reporter = None
     if name or address:
         reporter = Reporter.objects.create(display_name=name, address=address, mode=Mode.NAMED)

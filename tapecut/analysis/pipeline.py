@@ -127,7 +127,7 @@ def stage_impact(works: list[Work], s: Stages) -> None:
 def stage_embedding(works: list[Work], s: Stages) -> None:
     texts = [w.analysis.redacted_text for w in works]
     vectors = embedding.embed_texts(s.embedder, texts, [w.report.pk for w in works])
-    for w, vec in zip(works, vectors):
+    for w, vec in zip(works, vectors, strict=False):
         empty = embedding.is_empty(vec)
         w.vector = None if empty else vec
         w.analysis.embedding = None if empty else embedding.to_bytes(vec)
@@ -146,7 +146,9 @@ def stage_category(works: list[Work], s: Stages) -> None:
         return
     dim = s.embedder.dim
     vectors = np.vstack([w.vector if w.vector is not None else np.zeros(dim) for w in todo])
-    for w, (cat, conf) in zip(todo, s.category.predict([w.analysis.redacted_text for w in todo], vectors)):
+    for w, (cat, conf) in zip(
+        todo, s.category.predict([w.analysis.redacted_text for w in todo], vectors), strict=False
+    ):
         w.analysis.category_id, w.analysis.category_confidence = cat, conf
 
 
@@ -154,9 +156,9 @@ def stage_theme(works: list[Work], s: Stages) -> None:
     todo = [w for w in works if w.vector is not None and not w.analysis.theme_id]
     if not todo or not s.themes_enabled:
         return
-    vectors = themes.unit(np.vstack([w.vector for w in todo]))
+    vectors = themes.unit(np.vstack([np.asarray(w.vector) for w in todo]))
     ids = themes.assign(vectors, s.space, [w.analysis.redacted_text for w in todo])
-    for w, tid in zip(todo, ids):
+    for w, tid in zip(todo, ids, strict=False):
         w.analysis.theme_id = tid
 
 
@@ -211,14 +213,13 @@ def analyse_reports(reports: list[Report], chosen: Stages | None = None, **kw: A
     return works
 
 
-
 def reclassify(analyses: list[ReportAnalysis], s: Stages) -> int:
     """Predict the category of analysed reports again from their stored text and vector."""
     dim = s.embedder.dim
     vectors = np.vstack([_stored_vector(a, dim) for a in analyses])
     predicted = s.category.predict([a.redacted_text for a in analyses], vectors)
     changed = []
-    for a, (cat, conf) in zip(analyses, predicted):
+    for a, (cat, conf) in zip(analyses, predicted, strict=False):
         if a.category_id != cat or abs(a.category_confidence - conf) > 1e-4:
             a.category_id, a.category_confidence = cat, conf
             changed.append(a)

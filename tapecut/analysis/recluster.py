@@ -39,7 +39,7 @@ def load_vectors(embedder: str) -> tuple[list[int], list[int | None], np.ndarray
     for pk, theme_id, data in qs.values_list("id", "theme_id", "embedding").iterator(5000):
         ids.append(pk)
         themes.append(theme_id)
-        rows.append(np.frombuffer(bytes(data), dtype=np.float32))
+        rows.append(np.frombuffer(bytes(data or b""), dtype=np.float32))
     dims = Counter(r.shape[0] for r in rows)
     dim = dims.most_common(1)[0][0] if dims else 1
     keep = [i for i, r in enumerate(rows) if r.shape[0] == dim and np.any(r)]
@@ -51,12 +51,11 @@ def recluster(clusterer: Clusterer, labeler: Labeler, space: Space) -> Recluster
     ids, old, vectors = load_vectors(space.embedder)
     labels = clusterer.cluster(vectors) if len(ids) else np.zeros(0, dtype=np.int64)
     labels = _attach_noise(unit(vectors), labels, space)
-    new = _theme_for_clusters(labels, old)
-    moved = [(pk, t) for pk, t, was in zip(ids, new, old) if t != was]
+    planned = _theme_for_clusters(labels, old)
     with transaction.atomic():
-        created = _create_missing(new, labels, vectors)
-        new = [created.get(t, t) if isinstance(t, str) else t for t in new]
-        moved = [(pk, t) for pk, t, was in zip(ids, new, old) if t != was]
+        created = _create_missing(planned)
+        new = [created[t] if isinstance(t, str) else t for t in planned]
+        moved = [(pk, t) for pk, t, was in zip(ids, new, old, strict=True) if t != was]
         _save_moves(moved)
         _save_centroids(new, vectors)
         touched = {t for t in [*new, *old] if t}
@@ -86,7 +85,7 @@ def _attach_noise(vectors: np.ndarray, labels: np.ndarray, space: Space) -> np.n
 def _theme_for_clusters(labels: np.ndarray, old: list[int | None]) -> list[int | str | None]:
     """Each cluster takes the old theme it overlaps most (greedy, largest overlap first)."""
     overlap: Counter[tuple[int, int]] = Counter(
-        (c, t) for c, t in zip(labels.tolist(), old) if c >= 0 and t
+        (c, t) for c, t in zip(labels.tolist(), old, strict=False) if c >= 0 and t
     )
     owner: dict[int, int] = {}
     used: set[int] = set()
@@ -95,7 +94,7 @@ def _theme_for_clusters(labels: np.ndarray, old: list[int | None]) -> list[int |
             owner[cluster] = theme
             used.add(theme)
     out: list[int | str | None] = []
-    for c, t in zip(labels.tolist(), old):
+    for c, t in zip(labels.tolist(), old, strict=False):
         if c >= 0:
             out.append(owner.get(c, f"new:{c}"))
         elif t and t not in used:
@@ -105,16 +104,16 @@ def _theme_for_clusters(labels: np.ndarray, old: list[int | None]) -> list[int |
     return out
 
 
-def _create_missing(new: list[int | str | None], labels: np.ndarray, vectors: np.ndarray) -> dict[str, int]:
+def _create_missing(new: list[int | str | None]) -> dict[str, int]:
     wanted = sorted({t for t in new if isinstance(t, str)})
     themes = Theme.objects.bulk_create([Theme() for _ in wanted], batch_size=1000)
     if themes and themes[0].pk is None:  # a backend that returns no ids
         latest = list(Theme.objects.order_by("-id")[: len(themes)])[::-1]
         themes = latest
-    return {key: theme.pk for key, theme in zip(wanted, themes)}
+    return {key: theme.pk for key, theme in zip(wanted, themes, strict=False)}
 
 
-def _save_moves(moved: list[tuple[int, int | str | None]]) -> None:
+def _save_moves(moved: list[tuple[int, int | None]]) -> None:
     by_theme: dict[int, list[int]] = defaultdict(list)
     for pk, theme in moved:
         if isinstance(theme, int):
@@ -124,11 +123,11 @@ def _save_moves(moved: list[tuple[int, int | str | None]]) -> None:
             ReportAnalysis.objects.filter(pk__in=pks[start : start + 900]).update(theme_id=theme)
 
 
-def _save_centroids(new: list[int | str | None], vectors: np.ndarray) -> None:
+def _save_centroids(new: list[int | None], vectors: np.ndarray) -> None:
     rows: dict[int, list[int]] = defaultdict(list)
-    for row, theme in enumerate(new):
-        if isinstance(theme, int):
-            rows[theme].append(row)
+    for row, theme_id in enumerate(new):
+        if theme_id:
+            rows[theme_id].append(row)
     themes = list(Theme.objects.filter(pk__in=list(rows)).only("id", "centroid"))
     for theme in themes:
         theme.centroid = vectors[rows[theme.pk]].mean(axis=0).astype(np.float32).tobytes()

@@ -16,13 +16,15 @@ from sklearn.preprocessing import normalize
 from tapecut.analysis.stopwords import STOP_WORDS
 from tapecut.analysis.text import fold
 
-SEMANTIC_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 0.7
 
 
 def lexical_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     """Unit rows of word (1–2) and character (3–5) TF-IDF, each half of the weight."""
     folded = [fold(t) for t in texts]
-    word = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), min_df=1)
+    word = TfidfVectorizer(
+        sublinear_tf=True, ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), min_df=1
+    )
     char = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5), min_df=2)
     parts = [normalize(word.fit_transform(folded)), normalize(char.fit_transform(folded))]
     return normalize(sparse.hstack(parts).tocsr())

@@ -86,7 +86,9 @@ def build(skip: set[str]) -> Stages:
             NullCategoryClassifier() if "category" in skip else TaxonomyClassifier(embedder, base)
         ),
         themes_enabled=themes_on,
-        clusterer=HdbscanClusterer(settings.TAPECUT_THEME_MIN_SIZE) if themes_on else NullClusterer(),
+        clusterer=HdbscanClusterer(settings.TAPECUT_THEME_MIN_SIZE)
+        if themes_on
+        else NullClusterer(),
         labeler=ChatLabeler(current_chat) if themes_on else NullLabeler(),
     )
 

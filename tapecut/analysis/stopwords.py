@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tapecut.analysis.text import fold
 
-ENGLISH = """
+_ENGLISH = """
 a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each even every few
 for from further had has have having he her here hers herself him himself his how i if in into
@@ -19,9 +19,9 @@ one two three four five six seven eight nine ten first second new old time times
 weeks month months year years hour hours minute minutes please thanks thank hello hi dear
 regards best kind sincerely cheers team colleague colleagues people someone something anything
 everything nothing thing things way ways like just also well back even since via per etc
-""".split()
+"""
 
-GERMAN = """
+_GERMAN = """
 aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
 auch auf aus bei beim bin bis bist da damit dann das dass dem den denn der des dessen dich die
 dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer eines
@@ -38,7 +38,9 @@ eins zwei drei vier fünf sechs sieben acht neun zehn tag tage tagen woche woche
 jahr jahre stunde stunden minute minuten uhr etc bzw ca usw zb dass beim seit dabei dafür
 dazu daher darum deshalb trotzdem sowie sowohl wurde wurden worden wäre hätte hätten kollegen
 kolleginnen leute jemand etwas immer einfach wirklich ganz eigentlich leider bzw
-""".split()
+"""
 
+ENGLISH = _ENGLISH.split()
+GERMAN = _GERMAN.split()
 # Folded like the keyword tokens, so that "für" and "fuer" are both stop words.
 STOP_WORDS: frozenset[str] = frozenset(fold(w) for w in ENGLISH + GERMAN)

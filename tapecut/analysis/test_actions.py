@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from tapecut.analysis import actions
 from tapecut.analysis.factories import make_report
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis
-from tapecut.core.models import AuditEvent, Job
 from tapecut.core.jobs import run_pending
+from tapecut.core.models import AuditEvent, Job
 from tapecut.intake.models import Report
 
 pytestmark = pytest.mark.django_db

@@ -20,12 +20,18 @@ def test_classifier_learns_from_few_examples_and_unlabelled_texts() -> None:
 
 def test_classifier_uses_vectors_when_given() -> None:
     vectors = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32)
-    model = TextClassifier(self_train=False).fit(["a", "b", "c", "d"], ["x", "x", "y", "y"], vectors)
+    model = TextClassifier(self_train=False).fit(
+        ["a", "b", "c", "d"], ["x", "x", "y", "y"], vectors
+    )
     assert model.predict(["zzz"], np.array([[0.0, 1.0]], dtype=np.float32)) == ["y"]
 
 
 def test_minhash_bands_agree_for_equal_texts_only() -> None:
-    sets = [shingles("Laterne Nr. 18 defekt"), shingles("Laterne Nr. 18 defekt"), shingles("Ganz anderer Text hier")]
+    sets = [
+        shingles("Laterne Nr. 18 defekt"),
+        shingles("Laterne Nr. 18 defekt"),
+        shingles("Ganz anderer Text hier"),
+    ]
     hashes = lexical.band_hashes(lexical.signatures(sets))
     assert hashes.shape == (3, lexical.BANDS) and hashes.dtype == np.int64
     assert (hashes[0] == hashes[1]).all() and not (hashes[0] == hashes[2]).any()

@@ -27,12 +27,18 @@ def analyse(report: Report) -> ReportAnalysis:
 
 
 def test_every_stage_fills_the_analysis() -> None:
-    report = make_report(TRAVEL + "\n\nBest regards,\nMax Mustermann", subject="Travel", name="Max Mustermann", address="max@corp.example")
+    report = make_report(
+        TRAVEL + "\n\nBest regards,\nMax Mustermann",
+        subject="Travel",
+        name="Max Mustermann",
+        address="max@corp.example",
+    )
     a = analyse(report)
     assert a.state == "done" and a.analysed_at is not None
     assert a.language == "en"
     assert "Mustermann" not in a.redacted_text and a.redactions["name"] >= 1
     assert a.hours_per_year == 92.0 and a.impact["evidence"][0]["text"] == "2 hours"
+    assert a.embedding is not None
     vec = np.frombuffer(bytes(a.embedding), dtype=np.float32)
     assert vec.shape == (64,) and abs(float(np.linalg.norm(vec)) - 1.0) < 1e-5
     assert a.embedder == "fake-hash-64"
@@ -43,7 +49,11 @@ def test_every_stage_fills_the_analysis() -> None:
 
 
 def test_models_see_only_the_redacted_text() -> None:
-    report = make_report("Ruf mich an: 0171 2345678, max@corp.example. Gruß\nMax Mustermann", name="Max Mustermann", address="max@corp.example")
+    report = make_report(
+        "Ruf mich an: 0171 2345678, max@corp.example. Gruß\nMax Mustermann",
+        name="Max Mustermann",
+        address="max@corp.example",
+    )
     analyse(report)
     embedder: Any = registry.get_embedder()
     seen = " ".join(t for texts, _ctx in embedder.calls for t in texts)
@@ -75,9 +85,13 @@ def test_identical_report_merges_itself_and_can_be_unmerged() -> None:
 
 def test_different_numbers_are_suggested_not_merged(settings: Any) -> None:
     settings.TAPECUT_SUGGEST_THRESHOLD = 0.5
-    first = make_report("Die Strassenlaterne Nummer 18 in der Steinstrasse ist seit gestern defekt.")
+    first = make_report(
+        "Die Strassenlaterne Nummer 18 in der Steinstrasse ist seit gestern defekt."
+    )
     analyse(first)
-    second = make_report("Die Strassenlaterne Nummer 19 in der Steinstrasse ist seit gestern defekt.")
+    second = make_report(
+        "Die Strassenlaterne Nummer 19 in der Steinstrasse ist seit gestern defekt."
+    )
     analyse(second)
     link = DuplicateLink.objects.get(report=second)
     assert link.state == "suggested" and link.original_id == first.pk
@@ -113,7 +127,9 @@ def test_follow_up_words_are_analysed_with_the_report() -> None:
     report = make_report("The expense form is a pain.")
     analyse(report)
     assert ReportAnalysis.objects.get(report=report).hours_per_year is None
-    followup = FollowUp.objects.create(report=report, text="It costs me 30 minutes every day.", created_at=report.received_at)
+    followup = FollowUp.objects.create(
+        report=report, text="It costs me 30 minutes every day.", created_at=report.received_at
+    )
     followup_created.send(FollowUp, followup=followup)
     from tapecut.core.jobs import run_pending
 

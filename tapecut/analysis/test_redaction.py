@@ -39,7 +39,10 @@ def test_the_senders_own_name_parts_go_everywhere() -> None:
 
 
 def test_the_problem_itself_survives() -> None:
-    text = "Hallo zusammen, Strassenlaterne Nr. 20 Steinstr. Hoehe Haus-Nr. 14 defekt. Es dauert 2 Stunden."
+    text = (
+        "Hallo zusammen, Strassenlaterne Nr. 20 Steinstr. Hoehe Haus-Nr. 14 defekt. "
+        "Es dauert 2 Stunden."
+    )
     out = redact(text)
     assert out.text == text
     assert sum(out.counts.values()) == 0

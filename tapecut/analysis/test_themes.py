@@ -25,14 +25,17 @@ PRINTER = ["Drucker im dritten Stock ohne Toner", "Drucker im dritten Stock hat 
 
 
 def test_keywords_are_distinctive_and_skip_stop_words() -> None:
-    got = class_keywords([["travel request signatures", "travel signatures"], ["Drucker Toner leer", "der Drucker"]])
+    got = class_keywords(
+        [["travel request signatures", "travel signatures"], ["Drucker Toner leer", "der Drucker"]]
+    )
     assert got[0][:2] == ["travel", "signatures"] or got[0][:2] == ["signatures", "travel"]
     assert "drucker" in got[1] and "der" not in got[1]
     assert text_keywords("Hallo [NAME], der Drucker hat keinen Toner") == ["drucker", "toner"]
 
 
 def test_parse_label() -> None:
-    assert parse_label('Sure: {"title": "Travel sign-offs", "summary": "Too many."}', ["x"]).title == "Travel sign-offs"
+    label = parse_label('Sure: {"title": "Travel sign-offs", "summary": "Too many."}', ["x"])
+    assert label is not None and label.title == "Travel sign-offs"
     assert parse_label("no json", []) is None
     assert parse_label('{"summary": "no title"}', []) is None
 
@@ -65,7 +68,9 @@ def test_titles_only_from_five_redacted_reports(settings: Any) -> None:
     actions.do_recluster()
     titled = Theme.objects.exclude(title="")
     assert titled.count() == 1 and titled.get().report_count >= 5
-    assert chat.calls and all("Beispiel" not in user and "Muster" not in user for _s, user, _c in chat.calls)
+    assert chat.calls and all(
+        "Beispiel" not in user and "Muster" not in user for _s, user, _c in chat.calls
+    )
     assert titled.get().keywords
 
 

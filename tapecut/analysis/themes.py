@@ -55,9 +55,7 @@ class CentroidCache:
             since = self.state[1]
             window = qs if since is None else qs.filter(updated_at__gte=since - LATE_COMMIT)
             stale = [
-                pk
-                for pk, at in window.values_list("id", "updated_at")
-                if self.seen.get(pk) != at
+                pk for pk, at in window.values_list("id", "updated_at") if self.seen.get(pk) != at
             ]
             for start in range(0, len(stale), 900):
                 self._merge(qs.filter(pk__in=stale[start : start + 900]))
@@ -115,7 +113,7 @@ def assign(vectors: np.ndarray, space: Space, texts: Sequence[str]) -> list[int]
     created = Theme.objects.bulk_create(
         [Theme(keywords=text_keywords(texts[g[0]])) for g in groups], batch_size=1000
     )
-    for group, theme in zip(groups, created):
+    for group, theme in zip(groups, created, strict=False):
         for row in group:
             out[row] = theme.pk
     _move_centroids(out, vectors)
@@ -146,11 +144,13 @@ def _move_centroids(theme_ids: list[int], vectors: np.ndarray) -> None:
         rows_of[tid].append(row)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     updates = []
-    themes = Theme.objects.filter(pk__in=list(rows_of)).values_list("id", "centroid", "report_count")
+    themes = Theme.objects.filter(pk__in=list(rows_of)).values_list(
+        "id", "centroid", "report_count"
+    )
     for pk, data, count in themes:
         added = vectors[rows_of[pk]].sum(axis=0)
-        old = np.frombuffer(bytes(data), dtype=np.float32) if data is not None else None
-        n_old = count if old is not None and old.shape == added.shape else 0
+        old = np.frombuffer(bytes(data), dtype=np.float32) if data is not None else added * 0
+        n_old = count if old.shape == added.shape else 0
         mean = ((old * n_old if n_old else 0.0) + added) / (n_old + len(rows_of[pk]))
         updates.append((np.asarray(mean, dtype=np.float32).tobytes(), now, pk))
     # updated_at by hand: the centroid cache of every worker reads what changed since.
@@ -218,7 +218,7 @@ def relabel(theme_ids: Sequence[int], labeler: Labeler, *, force: bool = False) 
         if len(texts_of[tid]) < KEYWORD_TEXTS:
             texts_of[tid].append(text)
     ordered = [t for t in theme_ids if texts_of.get(t)]
-    keywords = dict(zip(ordered, class_keywords([texts_of[t] for t in ordered])))
+    keywords = dict(zip(ordered, class_keywords([texts_of[t] for t in ordered]), strict=False))
     titled = 0
     for theme in Theme.objects.filter(pk__in=ordered):
         theme.keywords = keywords[theme.pk]

@@ -61,9 +61,10 @@ def read_rows(path: Path, text_col: str, label_col: str) -> tuple[list[str], lis
     return [t for t, _ in rows], [lab for _, lab in rows]
 
 
-def embed(embedder_path: str, texts: list[str], cache: Path | None = None) -> tuple[str, np.ndarray]:
+def embed(
+    embedder_path: str, texts: list[str], cache: Path | None = None
+) -> tuple[str, np.ndarray]:
     """Embeddings of ``texts``; with ``cache``, kept in a file named by embedder and texts."""
-    from tapecut.ai import registry
 
     path = embedder_path or settings.TAPECUT_AI_EMBEDDER
     key = hashlib.sha256("\x00".join([path, *texts]).encode()).hexdigest()[:16]
@@ -105,11 +106,15 @@ def scores(truth: list[str], predicted: list[str]) -> tuple[float, float]:
 
 def baseline(texts: list[str], labels: list[str], train: np.ndarray, test: np.ndarray) -> Any:
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))
-    model = LinearSVC().fit(vec.fit_transform([texts[i] for i in train]), [labels[i] for i in train])
+    model = LinearSVC().fit(
+        vec.fit_transform([texts[i] for i in train]), [labels[i] for i in train]
+    )
     return list(model.predict(vec.transform([texts[i] for i in test])))
 
 
-def one_seed(texts: list[str], labels: list[str], vectors: np.ndarray, fraction: float, seed: int) -> dict[str, float]:
+def one_seed(
+    texts: list[str], labels: list[str], vectors: np.ndarray, fraction: float, seed: int
+) -> dict[str, float]:
     train, test = split(len(texts), fraction, seed)
     model = TextClassifier().fit(
         [texts[i] for i in train],
@@ -134,7 +139,10 @@ def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
     with throwaway_database():
         name, vectors = embed(options["embedder"], texts, options.get("cache"))
     embedded = time.perf_counter()
-    per_seed = [one_seed(texts, labels, vectors, fraction, s) for s in tqdm(seeds, desc="seeds", file=sys.stderr)]
+    per_seed = [
+        one_seed(texts, labels, vectors, fraction, s)
+        for s in tqdm(seeds, desc="seeds", file=sys.stderr)
+    ]
     result: dict[str, Any] = {
         key: round(float(np.mean([r[key] for r in per_seed])), 4) for key in per_seed[0]
     }

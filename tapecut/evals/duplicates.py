@@ -67,7 +67,7 @@ def read_pairs(path: Path, known: dict[str, str]) -> tuple[list[tuple[str, str]]
 def rank_metrics(sim: np.ndarray, queries: list[int], targets: list[int]) -> tuple[float, float]:
     """Row n of ``sim`` scores query ``queries[n]`` against every report."""
     ranks = []
-    for n, (q, t) in enumerate(zip(queries, targets)):
+    for n, (q, t) in enumerate(zip(queries, targets, strict=False)):
         row = np.array(sim[n], dtype=float)
         row[q] = -np.inf
         ranks.append(int((row > row[t]).sum()) + 1)
@@ -90,7 +90,9 @@ def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
     queries, targets = [pos[d] for d, _ in pairs], [pos[o] for _, o in pairs]
     b_recall, b_mrr = rank_metrics((base[queries] @ base.T).toarray(), queries, targets)
     weight = options.get("semantic_weight")
-    sim = hybrid_similarity(texts, vectors, queries, **({} if weight is None else {"semantic_weight": weight}))
+    sim = hybrid_similarity(
+        texts, vectors, queries, **({} if weight is None else {"semantic_weight": weight})
+    )
     recall, mrr = rank_metrics(sim, queries, targets)
     return {
         "recall_at_5": recall,
@@ -103,4 +105,3 @@ def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
         "embedder": name,
         "seconds": round(time.perf_counter() - started, 1),
     }
-

@@ -23,7 +23,9 @@ def num(value: int | float | Decimal | None, places: int = 0) -> str:
     """A number with grouping, in the active language ("1,234.5" / "1.234,5")."""
     if value is None:
         return NONE
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    # Django cuts surplus decimals off; round them first, as Python's own formatting does.
+    rounded = Decimal(f"{value:.{places}f}")
+    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
 
 
 def usd(value: Decimal | None, places: int = 2) -> str:

@@ -3,9 +3,9 @@
 Definitions (docs/insights.md says the same):
 
 * **First response** to a report: the earliest of a team follow-up on it (an answer or a
-  question) and a status stamp (approved, started, done, declined) of a change linked to it,
-  directly or through its theme, that is not earlier than the report itself. Reports merged
-  into another are left out: the team answers the original.
+  question) and the status stamps (approved, started, done, declined) of the changes linked to
+  it, directly or through its theme, that are not earlier than the report itself. Reports
+  merged into another are left out: the team answers the original.
 * **Time to decision**: from a change's creation to the first of approved and declined.
 * **Time to done**: from a change's creation to done, for changes that are done now.
 * Medians are the middle value (the mean of the two middle ones for an even count); the 90th
@@ -66,9 +66,7 @@ def nearest_rank(values: list[float], pct: float) -> float:
 def summarise(hours: list[float]) -> Durations:
     if not hours:
         return Durations(0, None, None)
-    return Durations(
-        len(hours), round(statistics.median(hours), 2), round(nearest_rank(hours, 90), 2)
-    )
+    return Durations(len(hours), statistics.median(hours), nearest_rank(hours, 90))
 
 
 def _hours(later: datetime, earlier: datetime) -> float:
@@ -80,9 +78,8 @@ def unmerged(sel: Selection) -> QuerySet[Report]:
     return sel.reports.exclude(pk__in=merged)
 
 
-def first_stamp(change: dict[str, datetime | None]) -> datetime | None:
-    stamps = [change[name] for name in STAMPS if change[name] is not None]
-    return min(stamps) if stamps else None
+def stamps_of(change: dict[str, datetime | None]) -> list[datetime]:
+    return [at for name in STAMPS if (at := change[name]) is not None]
 
 
 def response_times(
@@ -97,7 +94,7 @@ def response_times(
     for row in rows:
         received[row["report_id"]] = row["report__received_at"]
         found[row["report_id"]].append(row["first"])
-    stamps = {c["id"]: first_stamp(c) for c in changes.values("id", *STAMPS)}
+    stamps = {c["id"]: stamps_of(c) for c in changes.values("id", *STAMPS)}
     change_ids = changes.values("id")
     direct = Change.reports.through.objects.filter(change_id__in=change_ids, report__in=ids)
     via_theme = ReportAnalysis.objects.filter(report__in=ids, theme__changes__in=change_ids)
@@ -106,10 +103,9 @@ def response_times(
         *via_theme.values_list("report_id", "report__received_at", "theme__changes"),
     ]
     for report_id, arrived, change_id in pairs:
-        stamp = stamps.get(change_id)
-        if stamp is not None:
+        if stamps.get(change_id):
             received[report_id] = arrived
-            found[report_id].append(stamp)
+            found[report_id] += stamps[change_id]
     return received, found
 
 

@@ -33,10 +33,14 @@ class InboxFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=EMPTY + CHANNELS)
     mode = forms.ChoiceField(label=_("Identity"), required=False, choices=EMPTY + MODES)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
     def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -126,7 +130,9 @@ class StatusForm(forms.Form):
 class OwnerForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=owner_choices(), required=False)
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
 

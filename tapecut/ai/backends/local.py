@@ -101,8 +101,8 @@ class UseEmbedder(_LocalEncoder):
 
 class EnsembleEmbedder:
     """e5 and USE side by side: the dot product of two rows is the weighted mean of the two
-    models' cosines. Measured, not adopted: +0.002–0.004 Spearman on STSb dev for 2.3× the
-    vector size."""
+    models' cosines. Measured, not adopted: +0.002–0.004 Spearman on STSb dev and +0.007–0.008
+    on test, for vectors 2.3 times as large (docs/benchmarks.md)."""
 
     name = "e5+use"
     model = "e5-small-q4+use-multilingual-v3"

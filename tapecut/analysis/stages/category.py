@@ -109,7 +109,9 @@ class TaxonomyClassifier:
         ctx = CallContext(purpose="classification")
         desc = self.embedder.embed(descriptions, ctx) if self.embedder.dim else None
         ids = [c.pk for c in cats]
-        vectors = np.zeros((len(cats), self.embedder.dim), dtype=np.float32) if desc is None else desc
+        vectors = (
+            np.zeros((len(cats), self.embedder.dim), dtype=np.float32) if desc is None else desc
+        )
         trained, examples = _train(ids, descriptions, vectors)
         keywords = [stems(d) for d in descriptions]
         return Model(ids, vectors, keywords, self.baseline, trained, examples)

@@ -100,17 +100,20 @@ class HybridDuplicateFinder:
         rows = [i for i, it in enumerate(items) if it.vector is not None and np.any(it.vector)]
         if not rows:
             return {}
-        vectors = np.vstack([items[i].vector for i in rows]).astype(np.float32)
+        vectors = np.vstack([np.asarray(items[i].vector) for i in rows]).astype(np.float32)
         index = ann.shared_index()
         index.refresh(space.embedder, vectors.shape[1])
         found: dict[tuple[int, int], float] = {}
-        for row, hits in zip(rows, index.search(vectors, ANN_K + 1)):
+        for row, hits in zip(rows, index.search(vectors, ANN_K + 1), strict=False):
             mine = items[row].report_id
             for hit in hits:
                 _keep(found, mine, hit.report_id, space.centre(hit.similarity))
         sims = vectors @ vectors.T
-        for a, b in zip(*np.nonzero(np.triu(sims, 1) >= space.uncentre(MIN_SEMANTIC))):
-            _keep(found, items[rows[a]].report_id, items[rows[b]].report_id, space.centre(sims[a, b]))
+        close = np.nonzero(np.triu(sims, 1) >= space.uncentre(MIN_SEMANTIC))
+        for a, b in zip(*close, strict=True):
+            _keep(
+                found, items[rows[a]].report_id, items[rows[b]].report_id, space.centre(sims[a, b])
+            )
         return found
 
 
@@ -162,7 +165,7 @@ def _score(
     sem: dict[tuple[int, int], float],
 ) -> list[Candidate]:
     texts = {it.report_id: it.text for it in items}
-    own = {it.report_id: s for it, s in zip(items, sets)}
+    own = {it.report_id: s for it, s in zip(items, sets, strict=False)}
     wanted = {rid for pair in (*lex_pairs, *sem) for rid in pair} - set(texts)
     stored = ReportAnalysis.objects.filter(report_id__in=wanted).values_list(
         "report_id", "redacted_text"

@@ -123,7 +123,9 @@ def find_frequencies(text: str, durations_end: set[int]) -> list[Evidence]:
         add(_ev("frequency", p.PERIODS_PER_YEAR[_period(m)], m, text))
     for m in p.FREQUENCY.finditer(text):
         # "a day" alone is a duration ("takes a day"); after a figure it is a rate.
-        bare = m.group("art").lower() in {"a", "an"} and not any(m.groupdict().get(g) for g in ("count", "once", "twice", "thrice"))
+        bare = m.group("art").lower() in {"a", "an"} and not any(
+            m.groupdict().get(g) for g in ("count", "once", "twice", "thrice")
+        )
         if bare and not _after_figure(text, m.start(), durations_end):
             continue
         add(_ev("frequency", _times(m) * p.PERIODS_PER_YEAR[_period(m)], m, text))

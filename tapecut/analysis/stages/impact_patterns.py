@@ -94,7 +94,8 @@ PERSON_NOUNS = (
     r"lehrkraefte|lehrer(?:innen)?|pflegekräfte|pflegekraefte|sachbearbeiter(?:innen)?"
 )
 PEOPLE = [
-    re.compile(rf"\b(?:all|alle)\s+(?:of\s+(?:the|us)\s+)?(?:unsere[rn]?\s+)?(?P<num>{NUM})\b", re.I),
+    re.compile(rf"\b(?:all|alle)\s+(?:of\s+(?:the|us)\s+)?(?:unsere[rn]?\s+)?(?P<num>{NUM})\b",
+               re.I),
     re.compile(rf"\b(?P<num>{NUM})\s+(?:of\s+us|von\s+uns)\b", re.I),
     re.compile(rf"\b(?:we|wir)\s+(?:are\s+|sind\s+|all\s+|alle\s+)?(?P<num>{NUM})\b", re.I),
     re.compile(rf"\b(?:team|abteilung|department)\s+(?:of|von|mit|aus)\s+(?P<num>{NUM})\b", re.I),

@@ -55,7 +55,9 @@ class ChatLabeler:
         if len(texts) < MIN_REPORTS or isinstance(chat, NullChat):
             return None
         lang = "German" if language == "de" else "English"
-        reports = "\n\n".join(f"Report {i + 1}:\n{t[:SAMPLE_CHARS]}" for i, t in enumerate(texts[:SAMPLE]))
+        reports = "\n\n".join(
+            f"Report {i + 1}:\n{t[:SAMPLE_CHARS]}" for i, t in enumerate(texts[:SAMPLE])
+        )
         user = f"Language: {lang}\nKeywords: {', '.join(keywords)}\n\n{reports}"
         result = chat.complete(SYSTEM, user, CallContext("theme_label", theme_id=theme_id))
         return parse_label(result.text, keywords)
@@ -73,4 +75,6 @@ def parse_label(text: str, keywords: Sequence[str]) -> Label | None:
     title = str(data.get("title", "")).strip()[:200] if isinstance(data, dict) else ""
     if not title:
         return None
-    return Label(title=title, summary=str(data.get("summary", "")).strip()[:2000], keywords=list(keywords))
+    return Label(
+        title=title, summary=str(data.get("summary", "")).strip()[:2000], keywords=list(keywords)
+    )

@@ -71,7 +71,9 @@ def band_hashes(sigs: np.ndarray) -> np.ndarray:
     return mixed.view(np.int64)
 
 
-def batch_pairs(report_ids: list[int], hashes: np.ndarray, empty: np.ndarray) -> set[tuple[int, int]]:
+def batch_pairs(
+    report_ids: list[int], hashes: np.ndarray, empty: np.ndarray
+) -> set[tuple[int, int]]:
     """Pairs (later, earlier) within one batch that share a bucket; ids ascending = older first."""
     buckets: dict[int, list[int]] = defaultdict(list)
     order = np.argsort(np.asarray(report_ids), kind="stable")
@@ -89,7 +91,9 @@ def batch_pairs(report_ids: list[int], hashes: np.ndarray, empty: np.ndarray) ->
     return pairs
 
 
-def rank_stored(hits: Iterable[tuple[int, int]], limit: int = MAX_CANDIDATES) -> dict[int, list[int]]:
+def rank_stored(
+    hits: Iterable[tuple[int, int]], limit: int = MAX_CANDIDATES
+) -> dict[int, list[int]]:
     """From (report_id_of_batch_row, stored_report_id) hits, the stored ids sharing most bands."""
     counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for mine, other in hits:

@@ -1,0 +1,169 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+
+One browser for the whole session (starting Chromium costs about two seconds); a fresh context
+(cookies, storage, language) per person in a test. Every page is watched: a script error, a
+dialog, a content-security-policy refusal or a request to any host but the live server is
+recorded, the request aborted, and the test fails at the end (``Watch.assert_clean``).
+
+Chromium is Debian's (``scripts/install-test-deps.sh``), never one that Playwright downloads:
+the machines running these tests have no network beyond the package registries.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API drives the browser from an asyncio event loop that it runs in this
+# thread. Django sees a running loop and refuses ORM calls from the same thread
+# (SynchronousOnlyOperation), though the tests' own database calls are plain synchronous ones
+# between browser steps, never inside the loop. Tests only: the server under test is not
+# affected (it runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machines have no network: anything Chromium fetches for itself is only noise.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Where screenshots go when asked for (`TAPECUT_SCREENSHOTS=docs/screenshots`); never in CI.
+SCREENSHOTS = os.environ.get("TAPECUT_SCREENSHOTS", "")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `sh scripts/install-test-deps.sh` (Debian's chromium)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    """What the pages did that they must not."""
+
+    origin: str
+    left: list[str] = field(default_factory=list)  # requests to another host, aborted
+    errors: list[str] = field(default_factory=list)  # uncaught script errors
+    dialogs: list[str] = field(default_factory=list)  # alert(), confirm(), prompt()
+    refused: list[str] = field(default_factory=list)  # content-security-policy refusals
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and (
+            f"{parts.scheme}://{parts.netloc}" != self.origin
+        ):
+            self.left.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def console(self, message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.refused.append(message.text)
+
+    def dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def assert_clean(self, *, allow_refused: bool = False) -> None:
+        assert self.left == [], f"requests left for other hosts: {self.left}"
+        assert self.errors == [], f"script errors: {self.errors}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+        if not allow_refused:
+            assert self.refused == [], f"the content security policy refused: {self.refused}"
+
+
+@dataclass
+class Browsing:
+    """Opens watched browser contexts on the live server, as nobody or as a user."""
+
+    browser: Any
+    base_url: str
+    watch: Watch
+    contexts: list[Any] = field(default_factory=list)
+
+    def page(self, user: Any = None, *, language: str = "en-GB") -> Any:
+        context = self.browser.new_context(
+            base_url=self.base_url, locale=language, service_workers="block"
+        )
+        self.contexts.append(context)
+        # A missing element fails in seconds, not after Playwright's default half minute.
+        context.set_default_timeout(10_000)
+        context.route("**/*", self.watch.route)
+        if user is not None:
+            context.add_cookies([self.session_cookie(user)])
+        page = context.new_page()
+        page.on("pageerror", lambda exc: self.watch.errors.append(str(exc)))
+        page.on("console", self.watch.console)
+        page.on("dialog", self.watch.dialog)
+        page.on("websocket", lambda ws: self.watch.left.append(ws.url))
+        return page
+
+    def session_cookie(self, user: Any) -> dict[str, Any]:
+        """A logged-in session without typing the password (hashing one costs a quarter
+        second); test_triage_flow logs in through the real page once."""
+        client = Client()
+        client.force_login(user)
+        value = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": self.base_url}
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def browsing(browser: Any, live_server: Any) -> Iterator[Browsing]:
+    base = live_server.url
+    parts = urlsplit(base)
+    session = Browsing(browser, base, Watch(origin=f"{parts.scheme}://{parts.netloc}"))
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], None]:
+    """``screenshot(page, "inbox")`` writes docs/screenshots/inbox.png, only when asked."""
+
+    def take(page: Any, name: str) -> None:
+        if not SCREENSHOTS:
+            return
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot: {path}")  # noqa: T201 - shown with -s; says what was (re)written
+
+    return take
+
+
+@pytest.fixture
+def e2e_settings(settings: Any) -> Any:
+    """What every browser test wants: the form accepts a quick hand, figures are fresh."""
+    settings.TAPECUT_FORM_MIN_SECONDS = 0
+    settings.TAPECUT_INSIGHTS_CACHE_SECONDS = 0
+    return settings

@@ -1,0 +1,1 @@
+"""Fault tests: real processes, a real database, and something breaking under load."""

@@ -1,0 +1,134 @@
+"""SMTP clients that behave like sending mail servers: they retry on ``4xx`` and on lost links.
+
+Every message carries a unique ``X-Bench-Seq`` marker. Each reply is written down with its time,
+so that a test can say which answers came while the database was down and which after.
+"""
+
+from __future__ import annotations
+
+import random
+import smtplib
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tapecut.bench import _smtpenv
+
+RETRY_PAUSE = 0.05
+# Meaning "the connection broke" in the reply log (not an SMTP code).
+NO_REPLY = 0
+
+
+@dataclass(frozen=True)
+class Reply:
+    at: float
+    marker: str
+    code: int
+    port: int
+    first_try_at: float
+
+
+def send(smtp: smtplib.SMTP, sender: str, raw: bytes) -> int:
+    """One transaction step by step; the code of the first refusal, else DATA's."""
+    for code, _text in (smtp.mail(sender), smtp.rcpt(_smtpenv.RECIPIENT)):
+        if code != 250:
+            smtp.rset()
+            return code
+    return smtp.data(raw)[0]
+
+
+@dataclass
+class Flood:
+    """``clients`` threads, each sending new messages until stopped (or ``per_client`` sent).
+
+    Client ``i`` sends as ``sender(i)`` to ``ports[i % len(ports)]``, or to every port when
+    ``every_port`` (the same bytes twice: a sending server that fails over between MX hosts).
+    """
+
+    ports: list[int]
+    clients: int = 4
+    per_client: int | None = None
+    sender: Callable[[int], str] = lambda i: f"c{i}@faults.invalid"
+    every_port: bool = False
+    pause: float = 0.0
+    retry: bool = True
+    replies: list[Reply] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> Flood:
+        self._threads = [
+            threading.Thread(target=self._client, args=(i,), daemon=True)
+            for i in range(self.clients)
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self, timeout: float = 60.0) -> None:
+        self._stop.set()
+        self.join(timeout)
+
+    def join(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.1, deadline - time.monotonic()))
+        assert not any(t.is_alive() for t in self._threads), "a client did not finish"
+
+    # --- what happened ---------------------------------------------------------------------
+
+    def snapshot(self) -> list[Reply]:
+        with self._lock:
+            return list(self.replies)
+
+    def acknowledged(self) -> set[str]:
+        return {r.marker for r in self.snapshot() if r.code == 250}
+
+    def codes(self, since: float = 0.0, until: float = float("inf")) -> Counter[int]:
+        return Counter(r.code for r in self.snapshot() if since <= r.at < until)
+
+    def sent(self) -> set[str]:
+        return {r.marker for r in self.snapshot()}
+
+    # --- one client ------------------------------------------------------------------------
+
+    def _client(self, index: int) -> None:
+        rng = random.Random(index)
+        sender = self.sender(index)
+        ports = self.ports if self.every_port else [self.ports[index % len(self.ports)]]
+        links: dict[int, smtplib.SMTP | None] = dict.fromkeys(ports)
+        seq = 0
+        while not self._stop.is_set() and (self.per_client is None or seq < self.per_client):
+            seq += 1
+            marker = f"c{index}-{seq}"
+            raw = _smtpenv.make_message(rng, sender, marker)
+            for port in ports:
+                links[port] = self._deliver(links[port], port, sender, marker, raw)
+            if self.pause:
+                time.sleep(self.pause)
+        for link in links.values():
+            if link is not None:
+                link.close()
+
+    def _deliver(
+        self, smtp: smtplib.SMTP | None, port: int, sender: str, marker: str, raw: bytes
+    ) -> smtplib.SMTP | None:
+        """Send until ``250`` (or any answer when not retrying, or until stopped)."""
+        first = time.monotonic()
+        while True:
+            try:
+                smtp = smtp or _smtpenv.connect(port, timeout=30)
+                code = send(smtp, sender, raw)
+            except (smtplib.SMTPException, OSError):
+                code = NO_REPLY
+                if smtp is not None:
+                    smtp.close()
+                smtp = None
+            with self._lock:
+                self.replies.append(Reply(time.monotonic(), marker, code, port, first))
+            if code == 250 or code >= 500 or not self.retry or self._stop.is_set():
+                return smtp
+            time.sleep(RETRY_PAUSE)
