@@ -4,6 +4,24 @@
 # Safe to run again: it does nothing when everything is present.
 set -eu
 
+# Chromium for the browser tests (tapecut/e2e): Debian's package, driven by Playwright, with
+# the fonts its screenshots need. Never `playwright install`: it downloads a browser build of its
+# own, which these machines cannot fetch.
+if [ ! -x /usr/bin/chromium ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+        as_root=""
+        [ "$(id -u)" = "0" ] || as_root="sudo"
+        export DEBIAN_FRONTEND=noninteractive
+        $as_root apt-get update -qq
+        $as_root apt-get install -y -qq --no-install-recommends \
+            chromium fonts-liberation fonts-dejavu-core >/dev/null
+    else
+        echo "install-test-deps: cannot install Chromium here (no apt-get); install Debian's" \
+            "chromium by hand, or the browser tests fail with an explanation." >&2
+        exit 1
+    fi
+fi
+
 if [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1; then
     exit 0
 fi

@@ -148,9 +148,10 @@ def _drop_empty(touched: set[int]) -> int:
 def _referenced(theme: Theme) -> bool:
     """Whether any model besides the analyses points at the theme (a change, for instance)."""
     for rel in Theme._meta.related_objects:
-        if rel.related_model is ReportAnalysis:
+        model = rel.related_model
+        if model is ReportAnalysis or isinstance(model, str):
             continue
-        accessor = rel.get_accessor_name()
-        if accessor and getattr(theme, accessor).exists():
+        related = model._default_manager.filter(**{rel.field.name: theme})
+        if related.exists():
             return True
     return False

@@ -158,3 +158,24 @@ def test_analyse_command_only_new_then_all() -> None:
     call_command("analyse", "--all", "--recluster")
     assert AuditEvent.objects.filter(verb="themes.reclustered").exists()
     assert Theme.objects.exists()
+
+
+def test_another_workers_index_catches_up_and_rebuilds_after_deletions() -> None:
+    from tapecut.analysis.ann import VectorIndex
+
+    first = make_report(TRAVEL)
+    analyse(first)
+    analyse(make_report("Der Drucker im dritten Stock hat keinen Toner."))
+    name = stages().embedder.name
+    other = VectorIndex()  # as in a second worker process
+    other.refresh(name, 64)
+    assert len(other.index) == 2
+    third = make_report("Urlaubsanträge müssen ausgedruckt werden.")
+    a = analyse(third)
+    other.refresh(name, 64)
+    assert len(other.index) == 3
+    vec = np.frombuffer(bytes(a.embedding or b""), dtype=np.float32)
+    assert other.search(vec[None, :], 1)[0][0].report_id == third.pk
+    first.delete()
+    other.refresh(name, 64)
+    assert len(other.index) == 2

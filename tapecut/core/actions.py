@@ -66,12 +66,13 @@ def do_confirm_totp(request: HttpRequest, device: TOTPDevice, token: str) -> boo
 def do_verify_totp(request: HttpRequest, token: str) -> bool:
     """Check a code against the user's confirmed devices; a match verifies this login.
     Each device slows down guessing by itself (django-otp's throttling)."""
-    device = django_otp.match_token(request.user, token.strip())
+    user: Any = request.user
+    device = django_otp.match_token(user, token.strip())
     if device is None:
-        audit.record("2fa.failed", request.user, actor=request.user, step="login")
+        audit.record("2fa.failed", user, actor=user, step="login")
         return False
     django_otp.login(request, device)
-    audit.record("2fa.verified", device, actor=request.user)
+    audit.record("2fa.verified", device, actor=user)
     return True
 
 

@@ -7,5 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Tapecut core"
 
     def ready(self) -> None:
-        from tapecut.core import checks  # noqa: F401  (registers system checks)
-        from tapecut.core import receivers, security_checks  # noqa: F401  (login, 2FA)
+        # Registers system checks (checks, security_checks) and the failed-login receiver.
+        from tapecut.core import checks, receivers, security_checks  # noqa: F401

@@ -12,6 +12,8 @@ from tapecut.core.login import username_from
 
 
 @receiver(user_login_failed, dispatch_uid="tapecut.core.login_failed")
-def count_failed_login(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def count_failed_login(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
     # Django sends the credentials with the password already masked; only the name is used.
     do_record_login_failure(request, username_from(credentials))

@@ -26,9 +26,7 @@ def check_login_defences(app_configs: Any, **kwargs: Any) -> list[Any]:
         )
     if settings.TAPECUT_LOGIN_WINDOW_SECONDS < 1:
         errors.append(
-            Error(
-                "TAPECUT_LOGIN_WINDOW_SECONDS must be at least 1.", hint=DOCS, id="tapecut.E071"
-            )
+            Error("TAPECUT_LOGIN_WINDOW_SECONDS must be at least 1.", hint=DOCS, id="tapecut.E071")
         )
     return errors
 

@@ -99,10 +99,10 @@ def test_run_serves_web_smtp_and_worker_then_stops_on_sigterm(tmp_path, monkeypa
         code = proc.wait(timeout=30)
     output = log.read_text()
     assert code == 0, output[-4000:]
-    pids = [int(p) for p in re.findall(r"started (?:web|smtpd|worker) \(pid (\d+)\)", output)]
-    assert len(pids) == 3, output[-4000:]
+    started = dict(re.findall(r"started ([\w-]+) \(pid (\d+)\)", output))
+    assert set(started) == {"web", "smtpd", "worker", "worker-intake"}, output[-4000:]
     assert not port_open("127.0.0.1", web)
     assert not port_open("127.0.0.1", smtp)
-    for pid in pids:
+    for pid in started.values():
         with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+            os.kill(int(pid), 0)

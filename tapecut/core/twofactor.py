@@ -48,7 +48,7 @@ def has_device(user: Any) -> bool:
 
 
 def pending_step(request: HttpRequest) -> str:
-    """"setup", "verify" or "" (nothing to do) for this request's user."""
+    """ "setup", "verify" or "" (nothing to do) for this request's user."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_verified():
         return ""

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
-from tapecut.core import audit
+from tapecut.analysis.actions import ANALYSE_JOB, do_recluster
+from tapecut.core import audit, jobs
 from tapecut.demo.corpus import DemoMessage, build_messages
 from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import Channel, InboundMessage
@@ -89,3 +90,14 @@ def do_import_demo(now: datetime | None = None) -> ImportSummary:
     audit.record("demo.import", actor_label=ACTOR, imported=imported, outcomes=dict(outcomes))
     log.info("demo mailbox: %d imported, %d already there", imported, summary.already_there)
     return summary
+
+
+def analyse_demo() -> int:
+    """Run the analysis the import queued, then group the reports into themes.
+
+    Done before the servers start, so the demo opens with its themes in place; the periodic
+    re-clustering would otherwise first see all the reports an hour later.
+    """
+    analysed = jobs.run_pending(kinds=[ANALYSE_JOB])
+    do_recluster()
+    return analysed

@@ -15,9 +15,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from tapecut.analysis.models import ReportAnalysis
 from tapecut.core.language import guess_language
 from tapecut.core.models import AuditEvent
-from tapecut.demo.actions import demo_messages, do_import_demo, do_reset_demo_admin
+from tapecut.demo.actions import analyse_demo, demo_messages, do_import_demo, do_reset_demo_admin
 from tapecut.demo.corpus import (
     DEMO_HEADER,
     TemplateError,
@@ -165,8 +166,36 @@ def test_the_demo_login_gets_a_new_password_each_time(fast_hasher):
 @pytest.mark.django_db(transaction=True)
 def test_tapecut_demo_without_serving_prints_the_login_and_the_import(fast_hasher):
     out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--no-analysis", stdout=out)
     printed = out.getvalue()
     password = re.search(r"Login: demo / (\S+)", printed)
     assert password and authenticate(username="demo", password=password.group(1)) is not None
     assert f"Demo mailbox: {len(demo_messages())} messages" in printed
+
+
+@pytest.fixture
+def fake_embedder(settings):
+    # The analysis tests' own reset (one place that knows every cache), so nothing of the fake
+    # outlives this test in the same process.
+    from tapecut.analysis.conftest import _forget
+
+    settings.TAPECUT_AI_EMBEDDER = "tapecut.ai.backends.fake.FakeEmbedder"
+    settings.TAPECUT_AI_CHAT = "tapecut.ai.base.NullChat"
+    _forget()
+    yield
+    _forget()
+
+
+@pytest.mark.django_db
+def test_the_demo_opens_with_every_report_analysed_and_themes_built(
+    fake_embedder, django_capture_on_commit_callbacks
+):
+    # The import queues the analysis when each report's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        do_import_demo()
+    reports = Report.objects.count()
+    assert analyse_demo() == reports
+    done = ReportAnalysis.objects.filter(state=ReportAnalysis.State.DONE)
+    assert done.count() == reports
+    assert AuditEvent.objects.filter(verb="themes.reclustered").count() == 1
+    assert analyse_demo() == 0  # nothing new: the queue is empty

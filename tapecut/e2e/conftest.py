@@ -156,7 +156,7 @@ def screenshot() -> Callable[[Any, str], None]:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
-        print(f"screenshot: {path}")  # noqa: T201 - shown with -s; says what was (re)written
+        print(f"screenshot: {path}")  # shown with -s: says which files were (re)written
 
     return take
 

@@ -132,7 +132,9 @@ def check_report_page(page: Any, report: Report) -> None:
     assert_nothing_ran(page)
     # What the sender wrote is shown as text: the tags are there to read, not to run.
     assert "<script>window.pwned = 11" in page.locator("pre.body").first.inner_text()
-    assert page.locator("h1").inner_text().endswith("<script>window.pwned = 13</script> Travel form")
+    assert (
+        page.locator("h1").inner_text().endswith("<script>window.pwned = 13</script> Travel form")
+    )
 
 
 def check_attachments(page: Any, report: Report) -> None:

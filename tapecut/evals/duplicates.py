@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from tapecut.analysis.similarity import hybrid_similarity
+from tapecut.analysis.text import jaccard, numbers, shingles
 from tapecut.analysis.throwaway import throwaway_database
 from tapecut.evals.classify import embed
 
@@ -36,6 +38,9 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--text-columns", default="Summary,Description")
     parser.add_argument("--embedder", default="", help="dotted path (default: the configured)")
     parser.add_argument("--semantic-weight", type=float, default=None)
+    parser.add_argument(
+        "--pawsx", type=Path, default=None, help="PAWS-X TSV: how often its pairs would merge"
+    )
     parser.add_argument(
         "--cache", type=Path, default=None, help="folder to keep embeddings in between runs"
     )
@@ -104,4 +109,25 @@ def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
         "reports": len(ids),
         "embedder": name,
         "seconds": round(time.perf_counter() - started, 1),
+        **(automerge_rates(options["pawsx"]) if options.get("pawsx") else {}),
+    }
+
+
+def automerge_rates(path: Path) -> dict[str, Any]:
+    """Share of PAWS-X pairs the automatic merge rule would merge: word-order paraphrases
+    (label 0) must not be, so ``pawsx_false_merge_rate`` should be near zero."""
+    if not path.is_file():
+        raise CommandError(f"--pawsx: no such file: {path}")
+    merged: dict[str, list[bool]] = {"0": [], "1": []}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            a, b, label = row.get("sentence1") or "", row.get("sentence2") or "", row.get("label")
+            if label in merged and a and b:
+                lexical = jaccard(shingles(a), shingles(b))
+                rule = lexical >= settings.TAPECUT_AUTOMERGE_THRESHOLD and numbers(a) == numbers(b)
+                merged[label].append(rule)
+    return {
+        "pawsx_pairs": len(merged["0"]) + len(merged["1"]),
+        "pawsx_false_merge_rate": round(float(np.mean(merged["0"] or [False])), 4),
+        "pawsx_paraphrase_merge_rate": round(float(np.mean(merged["1"] or [False])), 4),
     }

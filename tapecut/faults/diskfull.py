@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+MOUNT = "/bin/mount"
+UMOUNT = "/bin/umount"
+
 
 @contextmanager
 def full_disk(
@@ -32,7 +35,7 @@ def full_disk(
         try:
             yield "tmpfs", lambda new_size: _remount(folder, new_size)
         finally:
-            subprocess.run(["umount", str(folder)], check=False, capture_output=True)
+            subprocess.run([UMOUNT, str(folder)], check=False, capture_output=True)  # noqa: S603
         return
     budget = _Budget(size)
     with mock.patch("tapecut.core.storage.os", _LimitedOs(budget)):
@@ -42,8 +45,8 @@ def full_disk(
 def _mount(folder: Path, options: str) -> bool:
     if os.geteuid() != 0:
         return False
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+    result = subprocess.run(  # noqa: S603 - a fixed command on a folder of the test's own
+        [MOUNT, "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
         check=False,
         capture_output=True,
     )
@@ -51,8 +54,8 @@ def _mount(folder: Path, options: str) -> bool:
 
 
 def _remount(folder: Path, size: int) -> None:
-    subprocess.run(
-        ["mount", "-o", f"remount,size={size}", str(folder)], check=True, capture_output=True
+    subprocess.run(  # noqa: S603 - a fixed command on a folder of the test's own
+        [MOUNT, "-o", f"remount,size={size}", str(folder)], check=True, capture_output=True
     )
 
 

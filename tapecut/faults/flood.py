@@ -48,6 +48,7 @@ class Flood:
     """
 
     ports: list[int]
+    name: str = "c"  # markers are NAME<client>-<seq>: unique across floods with other names
     clients: int = 4
     per_client: int | None = None
     sender: Callable[[int], str] = lambda i: f"c{i}@faults.invalid"
@@ -96,14 +97,14 @@ class Flood:
     # --- one client ------------------------------------------------------------------------
 
     def _client(self, index: int) -> None:
-        rng = random.Random(index)
+        rng = random.Random(index)  # noqa: S311 - test mail, not secrets
         sender = self.sender(index)
         ports = self.ports if self.every_port else [self.ports[index % len(self.ports)]]
         links: dict[int, smtplib.SMTP | None] = dict.fromkeys(ports)
         seq = 0
         while not self._stop.is_set() and (self.per_client is None or seq < self.per_client):
             seq += 1
-            marker = f"c{index}-{seq}"
+            marker = f"{self.name}{index}-{seq}"
             raw = _smtpenv.make_message(rng, sender, marker)
             for port in ports:
                 links[port] = self._deliver(links[port], port, sender, marker, raw)

@@ -90,26 +90,37 @@ class Installation:
 
     def run(self, args: list[str], **extra: str) -> str:
         """Run ``python -m ARGS`` to the end in this installation's environment; its output."""
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - our own modules, run by the tests
             [sys.executable, "-m", *args], env=self.env(**extra), capture_output=True, check=False
         )
         if result.returncode != 0:
             raise RuntimeError(f"{args} failed: {result.stderr.decode()[-3000:]}")
         return result.stdout.decode()
 
-    def smtpd(self, name: str, **extra: str) -> int:
-        """Start ``tapecut smtpd`` on a free port; return the port once it greets."""
+    def smtpd(self, name: str, *, wait: bool = True, **extra: str) -> int:
+        """Start ``tapecut smtpd`` on a free port; return the port (once it greets)."""
         port = _smtpenv.free_port()
         self.start(name, ["smtpd", "--port", str(port)], **extra)
-        if not _smtpenv.wait_for_port(port, timeout=60):
-            raise RuntimeError(f"smtpd {name} did not come up:\n{self.log(name)}")
+        if wait:
+            self.wait_smtpd(name, port)
         return port
 
-    def worker(self, name: str, kinds: list[str], **extra: str) -> subprocess.Popen[bytes]:
-        """Start ``tapecut worker``; return once it has said that it runs."""
+    def wait_smtpd(self, name: str, port: int) -> None:
+        if not _smtpenv.wait_for_port(port, timeout=60):
+            raise RuntimeError(f"smtpd {name} did not come up:\n{self.log(name)}")
+
+    def worker(
+        self, name: str, kinds: list[str], *, wait: bool = True, **extra: str
+    ) -> subprocess.Popen[bytes]:
+        """Start ``tapecut worker`` (and wait until it says that it runs)."""
         proc = self.start(name, ["worker", "--kinds", *kinds], **extra)
-        wait_for(lambda: self.worker_id(name) is not None, 60, f"worker {name} to start")
+        if wait:
+            self.wait_worker(name)
         return proc
+
+    def wait_worker(self, name: str) -> str:
+        wait_for(lambda: self.worker_id(name) is not None, 60, f"worker {name} to start")
+        return str(self.worker_id(name))
 
     def worker_id(self, name: str) -> str | None:
         found = WORKER_STARTED.search(self.log(name))
@@ -135,11 +146,11 @@ class Installation:
 
             with psycopg.connect(self.database_url) as conn:
                 return list(conn.execute(sql).fetchall())
-        conn = sqlite3.connect(self.var_dir / SQLITE_NAME, timeout=30)
+        lite = sqlite3.connect(self.var_dir / SQLITE_NAME, timeout=30)
         try:
-            return list(conn.execute(sql).fetchall())
+            return list(lite.execute(sql).fetchall())
         finally:
-            conn.close()
+            lite.close()
 
     def count(self, sql: str) -> int:
         return int(self.rows(sql)[0][0])

@@ -73,7 +73,8 @@ class ThrowawayPostgres:
         command = [str(self.bin / args[0]), *args[1:]]
         if self._as_root:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
-        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        # PostgreSQL's own binaries with arguments built here.
+        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
         if check and result.returncode != 0:
             log = self.log_tail()
             raise PostgresUnavailable(
@@ -116,8 +117,17 @@ class ThrowawayPostgres:
     def start(self) -> ThrowawayPostgres:
         log = self.work / "server.log"
         self._run(
-            "pg_ctl", "-D", str(self.data), "-l", str(log), "-w", "-t", "60",
-            "-o", self._options(), "start",
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            self._options(),
+            "start",
         )
         return self
 

@@ -75,4 +75,6 @@ def test_a_job_killed_mid_send_is_taken_over_and_no_mail_goes_out_twice(
 
 def _pending(inst: Installation) -> int:
     kinds = ", ".join(f"'{k}'" for k in KINDS)
-    return inst.count(f"SELECT COUNT(*) FROM core_job WHERE state = 'pending' AND kind IN ({kinds})")
+    return inst.count(
+        f"SELECT COUNT(*) FROM core_job WHERE state = 'pending' AND kind IN ({kinds})"
+    )

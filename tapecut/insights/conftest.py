@@ -66,7 +66,7 @@ def fold_groups(groups: dict[str, tuple[int, float]], by_value: bool = False) ->
     big = sorted((k for k, (c, _v) in groups.items() if c >= 5), key=lambda k: -groups[k][0])
     small = [k for k, (c, _v) in groups.items() if c < 5]
     while small and sum(groups[k][0] for k in small) < 5 and big:
-        smallest = min(big, key=lambda k: (groups[k][0], k))
+        smallest = max(big, key=lambda k: (-groups[k][0], k))  # ties: the last key goes
         big.remove(smallest)
         small.append(smallest)
     rows = [(k, *groups[k]) for k in big]

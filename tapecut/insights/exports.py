@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 from tapecut.analysis.models import DuplicateLink
 from tapecut.insights import metrics
-from tapecut.insights.privacy import MIN_GROUP
+from tapecut.insights.privacy import Group, fold
 from tapecut.insights.selection import Selection
 from tapecut.triage.models import Change
 
@@ -49,10 +49,12 @@ def cell(value: Any) -> Any:
 
 
 def folded(values: list[str]) -> dict[str, str]:
-    """Each value as exported: itself, or "other" when fewer than MIN_GROUP rows have it."""
-    counts = Counter(values)
+    """Each value as exported: itself, or "other" where the dashboard would fold it."""
     other = str(metrics.other_label())
-    return {v: (v if n >= MIN_GROUP else other) for v, n in counts.items()}
+    counts = Counter(values)
+    groups = [Group(value, value, n) for value, n in counts.items()]
+    shown = {g.key for g in fold(groups, other) if not g.is_other}
+    return {value: value if value in shown else other for value in counts}
 
 
 def report_rows(sel: Selection) -> Iterator[Row]:
@@ -62,12 +64,12 @@ def report_rows(sel: Selection) -> Iterator[Row]:
     category = folded([r[4] or "" for r in rows])
     unit = folded([r[5] or "" for r in rows])
     merged = dict(
-        DuplicateLink.objects.filter(
-            state=DuplicateLink.State.MERGED, report__in=sel.reports.values("id")
-        ).values_list("report_id", "original_id")
+        DuplicateLink.objects.filter(sel.q(), state=DuplicateLink.State.MERGED).values_list(
+            "report_id", "original_id"
+        )
     )
     changes: dict[int, list[int]] = {}
-    through = Change.reports.through.objects.filter(report__in=sel.reports.values("id"))
+    through = Change.reports.through.objects.filter(sel.q())
     for report_id, change_id in through.values_list("report_id", "change_id").order_by("id"):
         changes.setdefault(report_id, []).append(change_id)
     for pk, received, channel, status, cat, un, theme, hours in rows:

@@ -10,7 +10,7 @@ the report's theme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tapecut.ai import registry
-from tapecut.analysis.models import DuplicateLink, ReportAnalysis
+from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
 from tapecut.insights import series
 from tapecut.insights.privacy import Group, big_enough, fold
 from tapecut.insights.selection import Selection, in_period
@@ -83,27 +83,29 @@ class Breakdowns:
     by_channel: list[Group]
 
 
-def report_ids(sel: Selection) -> QuerySet[Report]:
-    return sel.reports.values("id")
+def analyses(sel: Selection) -> QuerySet[ReportAnalysis]:
+    return ReportAnalysis.objects.filter(sel.q()).order_by()
 
 
 def linked_changes(sel: Selection) -> QuerySet[Change]:
-    ids = report_ids(sel)
-    themes = ReportAnalysis.objects.filter(report__in=ids, theme__isnull=False).values("theme")
-    direct = Change.reports.through.objects.filter(report__in=ids).values("change_id")
+    themes = analyses(sel).filter(theme__isnull=False).values("theme_id")
+    direct = Change.reports.through.objects.filter(sel.q()).values("change_id")
     via_theme = Change.themes.through.objects.filter(theme__in=themes).values("change_id")
     return Change.objects.filter(Q(pk__in=direct) | Q(pk__in=via_theme)).order_by()
 
 
+def merged_count(sel: Selection) -> int:
+    merged = DuplicateLink.objects.filter(sel.q(), state=DuplicateLink.State.MERGED)
+    return merged.values("report_id").distinct().count()
+
+
 def funnel(sel: Selection) -> Funnel:
-    ids = report_ids(sel)
-    merged = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED, report__in=ids)
-    themes = ReportAnalysis.objects.filter(report__in=ids, theme__isnull=False)
+    themes = analyses(sel).filter(theme__isnull=False)
     rows = linked_changes(sel).values("status").annotate(n=Count("id")).order_by()
     statuses = {row["status"]: row["n"] for row in rows}
     return Funnel(
         received=sel.count,
-        distinct=sel.count - merged.values("report_id").distinct().count(),
+        distinct=sel.count - merged_count(sel),
         themes=themes.values("theme_id").distinct().count(),
         changes_proposed=sum(statuses.values()),
         changes_done=statuses.get(DONE, 0),
@@ -111,18 +113,24 @@ def funnel(sel: Selection) -> Funnel:
     )
 
 
-def _category_label(row: dict[str, str | None]) -> str:
-    if row["analysis__category__slug"] is None:
+def _category_label(category: Category | None) -> str:
+    if category is None:
         return _("no category")
-    german = (get_language() or "").startswith("de") and row["analysis__category__name_de"]
-    name = row["analysis__category__name_de"] if german else row["analysis__category__name_en"]
-    return name or str(row["analysis__category__slug"])
+    german = (get_language() or "").startswith("de") and category.name_de
+    return (category.name_de if german else category.name_en) or category.slug
 
 
 def by_category(sel: Selection) -> list[Group]:
-    fields = ("analysis__category__slug", "analysis__category__name_en")
-    rows = sel.reports.values(*fields, "analysis__category__name_de").annotate(n=Count("id"))
-    groups = [Group(r[fields[0]] or "", _category_label(r), r["n"]) for r in rows]
+    # Grouped by the integer key alone: grouping 100,000 rows by names is several times slower.
+    rows = analyses(sel).values("category_id").annotate(n=Count("id"))
+    counts = {row["category_id"]: row["n"] for row in rows}
+    unanalysed = sel.count - sum(counts.values())  # no analysis yet: no category either
+    counts[None] = counts.get(None, 0) + unanalysed
+    names = Category.objects.in_bulk([pk for pk in counts if pk is not None])
+    groups = []
+    for pk, n in counts.items():
+        category = names.get(pk) if pk is not None else None
+        groups.append(Group(category.slug if category else "", _category_label(category), n))
     return fold(groups, other_label())
 
 
@@ -148,21 +156,16 @@ def breakdowns(sel: Selection) -> Breakdowns:
 
 def hours_by_theme(sel: Selection) -> list[Group]:
     rows = (
-        ReportAnalysis.objects.filter(report__in=report_ids(sel), theme__isnull=False)
-        .values("theme_id", "theme__title", "theme__keywords")
+        analyses(sel)
+        .filter(theme__isnull=False)
+        .values("theme_id")
         .annotate(n=Count("id"), hours=Sum("hours_per_year"))
-        .order_by()
     )
-    groups = [
-        Group(
-            str(r["theme_id"]),
-            r["theme__title"] or ", ".join(r["theme__keywords"][:3]) or f"#{r['theme_id']}",
-            r["n"],
-            round(float(r["hours"] or 0), 2),
-        )
-        for r in rows
-    ]
-    return fold(groups, other_label(), by_value=True)
+    counts = {row["theme_id"]: (row["n"], round(float(row["hours"] or 0), 2)) for row in rows}
+    shown = fold([Group(str(pk), "", n, h) for pk, (n, h) in counts.items()], other_label(),
+                 by_value=True)  # fmt: skip
+    themes = Theme.objects.in_bulk([int(g.key) for g in shown if not g.is_other])
+    return [g if g.is_other else replace(g, label=themes[int(g.key)].label) for g in shown]
 
 
 def done_report_analyses(sel: Selection) -> QuerySet[ReportAnalysis]:
@@ -170,14 +173,12 @@ def done_report_analyses(sel: Selection) -> QuerySet[ReportAnalysis]:
     done = Change.objects.filter(status=DONE)
     direct = Change.reports.through.objects.filter(change__in=done).values("report_id")
     themes = Change.themes.through.objects.filter(change__in=done).values("theme_id")
-    analyses = ReportAnalysis.objects.filter(report__in=report_ids(sel))
-    return analyses.filter(Q(report_id__in=direct) | Q(theme_id__in=themes))
+    return analyses(sel).filter(Q(report_id__in=direct) | Q(theme_id__in=themes))
 
 
 def re_reports(sel: Selection) -> int:
     """Reports that joined a done change's theme after it was done."""
-    late = ReportAnalysis.objects.filter(
-        report__in=report_ids(sel),
+    late = analyses(sel).filter(
         theme__changes__status=DONE,
         report__received_at__gt=F("theme__changes__done_at"),
     )
@@ -185,8 +186,7 @@ def re_reports(sel: Selection) -> int:
 
 
 def impact(sel: Selection, changes: QuerySet[Change]) -> Impact:
-    lost = ReportAnalysis.objects.filter(report__in=report_ids(sel))
-    total = lost.aggregate(h=Sum("hours_per_year"))["h"] or 0.0
+    total = analyses(sel).aggregate(h=Sum("hours_per_year"))["h"] or 0.0
     saved = done_report_analyses(sel).aggregate(h=Sum("hours_per_year"))["h"] or 0.0
     answers = FixFeedback.objects.filter(change__in=changes.values("id")).order_by()
     counts = {r["answer"]: r["n"] for r in answers.values("answer").annotate(n=Count("id"))}

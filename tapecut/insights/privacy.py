@@ -36,7 +36,7 @@ def fold(groups: list[Group], other_label: str, *, by_value: bool = False) -> li
     while small and sum(g.reports for g in small) < MIN_GROUP and shown:
         small.append(shown.pop())
     if by_value:
-        shown.sort(key=lambda g: (-g.value, -g.reports, g.label))
+        shown.sort(key=lambda g: (-g.value, -g.reports, g.key))
     if not small:
         return shown
     if sum(g.reports for g in small) < MIN_GROUP:
@@ -52,7 +52,9 @@ def fold(groups: list[Group], other_label: str, *, by_value: bool = False) -> li
 
 
 def _order(group: Group) -> tuple[int, str]:
-    return (-group.reports, group.label)
+    # Ties are broken by key, never by label: labels depend on the reader's language, and two
+    # languages folding different groups would together reveal the small ones.
+    return (-group.reports, group.key)
 
 
 def big_enough(count: int) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,15 +93,22 @@ def in_period(qs: QuerySet, field: str, filters: Filters) -> QuerySet:
     return qs
 
 
+def report_q(filters: Filters, prefix: str = "") -> Q:
+    """The filters as a condition on reports, reached through ``prefix`` ("report__" from a
+    model with a foreign key to Report). No filter, no condition: no join, no subquery."""
+    start, end = period_bounds(filters)
+    conditions = {
+        "received_at__gte": start,
+        "received_at__lt": end,
+        "analysis__category__slug": filters.category or None,
+        "reporter__unit": filters.unit or None,
+        "channel": filters.channel or None,
+    }
+    return Q(**{prefix + k: v for k, v in conditions.items() if v is not None})
+
+
 def report_queryset(filters: Filters) -> QuerySet[Report]:
-    qs = in_period(Report.objects.all(), "received_at", filters)
-    if filters.category:
-        qs = qs.filter(analysis__category__slug=filters.category)
-    if filters.unit:
-        qs = qs.filter(reporter__unit=filters.unit)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    return qs.order_by()
+    return Report.objects.filter(report_q(filters)).order_by()
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,10 @@ class Selection:
     filters: Filters
     reports: QuerySet[Report]
     count: int
+
+    def q(self, prefix: str = "report__") -> Q:
+        """The selection as a condition on rows that point at a report."""
+        return report_q(self.filters, prefix)
 
     @property
     def suppressed(self) -> bool:

@@ -15,17 +15,19 @@ Definitions (docs/insights.md says the same):
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 import statistics
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, F, FloatField, Func, Min, Q, QuerySet
 from django.utils import timezone
 
 from tapecut.analysis.models import DuplicateLink, ReportAnalysis
 from tapecut.insights.selection import Selection
-from tapecut.intake.models import FollowUp, Report
+from tapecut.intake.models import FollowUp
 from tapecut.triage.models import Change
 
 OPEN = (Change.Status.PROPOSED, Change.Status.APPROVED, Change.Status.IN_PROGRESS)
@@ -73,52 +75,68 @@ def _hours(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 3600
 
 
-def unmerged(sel: Selection) -> QuerySet[Report]:
-    merged = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED).values("report_id")
-    return sel.reports.exclude(pk__in=merged)
+class Epoch(Func):
+    """Seconds since 1970 of a timestamp, computed by the database.
+
+    Durations over 100,000 reports are subtracted in SQL: turning each timestamp into a Python
+    datetime first would cost more than all the queries together.
+    """
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django keeps UTC text in SQLite; julianday() reads it (2440587.5 is 1970-01-01).
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
-def stamps_of(change: dict[str, datetime | None]) -> list[datetime]:
-    return [at for name in STAMPS if (at := change[name]) is not None]
+def _stamps(links: QuerySet, key: str) -> dict[int, list[float]]:
+    """Every status stamp of the changes behind ``links`` (rows with a ``change``), sorted, by
+    ``key`` (the theme or the change)."""
+    epochs = {name: Epoch(f"change__{name}") for name in STAMPS}
+    found: dict[int, list[float]] = {}
+    for pk, *stamps in links.annotate(**epochs).values_list(key, *STAMPS):
+        found.setdefault(pk, []).extend(t for t in stamps if t is not None)
+    return {pk: sorted(times) for pk, times in found.items()}
 
 
-def response_times(
-    reports: QuerySet[Report], changes: QuerySet[Change]
-) -> tuple[dict[int, datetime], dict[int, list[datetime]]]:
-    """When each report with any response arrived, and every response time found for it."""
-    received: dict[int, datetime] = {}
-    found: dict[int, list[datetime]] = defaultdict(list)
-    ids = reports.values("id")
-    team = FollowUp.objects.filter(author=FollowUp.Author.TEAM, report__in=ids).order_by()
-    rows = team.values("report_id", "report__received_at").annotate(first=Min("created_at"))
-    for row in rows:
-        received[row["report_id"]] = row["report__received_at"]
-        found[row["report_id"]].append(row["first"])
-    stamps = {c["id"]: stamps_of(c) for c in changes.values("id", *STAMPS)}
-    change_ids = changes.values("id")
-    direct = Change.reports.through.objects.filter(change_id__in=change_ids, report__in=ids)
-    via_theme = ReportAnalysis.objects.filter(report__in=ids, theme__changes__in=change_ids)
-    pairs = [
-        *direct.values_list("report_id", "report__received_at", "change_id"),
-        *via_theme.values_list("report_id", "report__received_at", "theme__changes"),
-    ]
-    for report_id, arrived, change_id in pairs:
-        if stamps.get(change_id):
-            received[report_id] = arrived
-            found[report_id] += stamps[change_id]
-    return received, found
+def _earliest(
+    rows: Iterable[tuple[int, int, float]],
+    stamps: dict[int, list[float]],
+    found: dict[int, tuple[float, float]],
+) -> None:
+    """Per report, keep (received, earliest response): from rows of (report, key, received),
+    the first stamp under ``key`` that is not before the report."""
+    for report_id, key, received in rows:
+        times = stamps.get(key, [])
+        i = bisect_left(times, received)
+        if i < len(times) and (report_id not in found or times[i] < found[report_id][1]):
+            found[report_id] = (received, times[i])
 
 
-def first_responses(sel: Selection, changes: QuerySet[Change]) -> tuple[list[float], int]:
+def first_responses(sel: Selection) -> tuple[list[float], int]:
     """Hours to the first response of each answered report, and how many still wait."""
-    reports = unmerged(sel)
-    received, found = response_times(reports, changes)
-    hours = []
-    for report_id, times in found.items():
-        later = [t for t in times if t >= received[report_id]]
-        if later:
-            hours.append(_hours(min(later), received[report_id]))
-    return hours, reports.count() - len(hours)
+    merged = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED).values("report_id")
+    arrived = Epoch("report__received_at")
+    found: dict[int, tuple[float, float]] = {}
+    team = FollowUp.objects.filter(sel.q(), author=FollowUp.Author.TEAM).exclude(
+        report_id__in=merged
+    )
+    rows = team.order_by().values("report_id").annotate(r=Min(arrived), t=Epoch(Min("created_at")))
+    for report_id, received, first in rows.values_list("report_id", "r", "t"):
+        found[report_id] = (received, first)
+    # Status stamps: a few hundred changes, looked up in Python for each linked report.
+    by_theme = _stamps(Change.themes.through.objects.all(), "theme_id")
+    themed = ReportAnalysis.objects.filter(sel.q(), theme_id__in=list(by_theme))
+    rows = themed.exclude(report_id__in=merged).annotate(r=arrived)
+    _earliest(rows.values_list("report_id", "theme_id", "r"), by_theme, found)
+    direct = Change.reports.through.objects.filter(sel.q()).exclude(report_id__in=merged)
+    by_change = _stamps(direct, "change_id")
+    _earliest(direct.annotate(r=arrived).values_list("report_id", "change_id", "r"), by_change, found)
+    hours = [(first - received) / 3600 for received, first in found.values()]
+    waiting = sel.reports.exclude(pk__in=merged).count() - len(hours)
+    return hours, waiting
 
 
 def decision_and_done(changes: QuerySet[Change]) -> tuple[list[float], list[float]]:
@@ -158,7 +176,7 @@ def overdue_by_owner(changes: QuerySet[Change], today: date) -> list[Overdue]:
 def speed(sel: Selection, changes: QuerySet[Change], now: datetime | None = None) -> Speed:
     """``changes``: the changes linked to the selection (tapecut.insights.metrics)."""
     today = timezone.localdate(now or timezone.now())
-    responses, awaiting = first_responses(sel, changes)
+    responses, awaiting = first_responses(sel)
     decided, done = decision_and_done(changes)
     return Speed(
         first_response=summarise(responses),

@@ -9,6 +9,7 @@ from django.core import mail
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis
 from tapecut.core import jobs, storage
 from tapecut.core.models import AuditEvent
+from tapecut.intake.actions import do_store_inbound
 from tapecut.intake.models import Attachment, FollowUp, Report
 from tapecut.triage.factories import make_category, make_report, make_theme
 
@@ -123,6 +124,24 @@ def test_question_and_note(report, client_as):  # type: ignore[no-untyped-def]
     assert report.notes.get().text == "Looks like the travel theme."
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert "Which taxi company?" in page and "Looks like the travel theme." in page
+
+
+def test_the_answer_to_a_question_threads_back(
+    report, client_as, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    client_as("triager").post(f"/reports/{report.pk}/question/", {"text": "Which taxi company?"})
+    jobs.run_pending()
+    question = next(m for m in mail.outbox if "question" in m.subject)
+    reply = (
+        "From: Nina <nina@corp.example>\r\nTo: bureaucracy@corp.example\r\n"
+        f"Subject: Re: {question.subject}\r\nMessage-ID: <answer-1@corp.example>\r\n"
+        f"In-Reply-To: {question.extra_headers['Message-ID']}\r\n\r\nCity Cabs, every week.\r\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_store_inbound(reply, channel="smtp", envelope_to=["bureaucracy@corp.example"])
+        jobs.run_pending(kinds=["intake.parse"])
+    answer = FollowUp.objects.get(report=report, author="reporter")
+    assert "City Cabs, every week." in answer.text
 
 
 def test_attachments_download_only(report, client_as):  # type: ignore[no-untyped-def]

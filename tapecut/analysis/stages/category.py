@@ -73,7 +73,8 @@ class Model:
 
     def zero_shot(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         cos = (vectors @ self.description_vectors.T - self.baseline) / (1 - self.baseline)
-        hits = np.array([[len(stems(t) & kw) for kw in self.keywords] for t in texts], dtype=float)
+        found = [stems(t) for t in texts]
+        hits = np.array([[len(f & kw) for kw in self.keywords] for f in found], dtype=float)
         scores = ZERO_SHOT_SHARPNESS * (cos + KEYWORD_WEIGHT * hits)
         scores -= scores.max(axis=1, keepdims=True)
         e = np.exp(scores)

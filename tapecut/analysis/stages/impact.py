@@ -208,7 +208,8 @@ def estimate_impact(text: str) -> Impact:
     freq_spans = [(f.start, f.end) for f in freqs]
     durations = find_durations(text, freq_spans)
     taken = freq_spans + [(d.start, d.end) for d in durations]
-    people = find_people(text, taken)
+    # People alone are no impact: only read them when there is a time or a rate to multiply.
+    people = find_people(text, taken) if taken else []
     freqs = _counts(text, freqs, taken + [(e.start, e.end) for e in people])
     duration, freq = _pick(durations, freqs, text)
     crowd = people[0] if people else None

