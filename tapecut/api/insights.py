@@ -22,8 +22,9 @@ from tapecut.insights.selection import FilterError, Selection, parse_filters, se
 router = Router(tags=["insights"])
 READERS = (LEADER, TRIAGER, ADMIN)
 FILTERS_DOC = (
-    "The same numbers as the dashboard. Filters (query parameters, all optional): `from` and `to` (dates, both included), "
-    "`category` (a slug), `unit`, `channel` (smtp, imap, form, api, import)."
+    "The same numbers as the dashboard. Filters (query parameters, all optional): `from` and "
+    "`to` (dates, both included), `category` (a slug), `unit`, `channel` (smtp, imap, form, "
+    "api, import)."
 )
 
 
@@ -83,6 +84,7 @@ class SpeedOut(Envelope):
 
 class ImpactData(Schema):
     hours_lost: float
+    themes_not_shown: int = Field(description="Always 0 here: the API lists every theme.")
     hours_saved: float
     fix_yes: int
     fix_no: int
@@ -136,12 +138,22 @@ def _envelope(sel: Selection) -> dict[str, Any]:
     return {"filters": sel.filters.as_query(), "suppressed": sel.suppressed, "min_group": MIN_GROUP}
 
 
-@router.get("/funnel", response=FunnelOut, summary="Reports → problems → themes → changes", description=FILTERS_DOC)
+@router.get(
+    "/funnel",
+    response=FunnelOut,
+    summary="Reports → problems → themes → changes",
+    description=FILTERS_DOC,
+)
 def funnel(request: HttpRequest) -> dict[str, Any]:
     sel = _selection(request)
     if sel.suppressed:
-        return {**_envelope(sel), "funnel": None, "by_category": None, "by_unit": None,
-                "by_channel": None}  # fmt: skip
+        return {
+            **_envelope(sel),
+            "funnel": None,
+            "by_category": None,
+            "by_unit": None,
+            "by_channel": None,
+        }
     parts = metrics.breakdowns(sel)
     return {
         **_envelope(sel),
@@ -152,7 +164,12 @@ def funnel(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/speed", response=SpeedOut, summary="First response, decision, done, overdue", description=FILTERS_DOC)
+@router.get(
+    "/speed",
+    response=SpeedOut,
+    summary="First response, decision, done, overdue",
+    description=FILTERS_DOC,
+)
 def speed_figures(request: HttpRequest) -> dict[str, Any]:
     sel = _selection(request)
     if sel.suppressed:
@@ -160,7 +177,12 @@ def speed_figures(request: HttpRequest) -> dict[str, Any]:
     return {**_envelope(sel), "speed": speed.speed(sel, metrics.linked_changes(sel))}
 
 
-@router.get("/impact", response=ImpactOut, summary="Hours lost and saved, fixes, re-reports", description=FILTERS_DOC)
+@router.get(
+    "/impact",
+    response=ImpactOut,
+    summary="Hours lost and saved, fixes, re-reports",
+    description=FILTERS_DOC,
+)
 def impact(request: HttpRequest) -> dict[str, Any]:
     sel = _selection(request)
     if sel.suppressed:
@@ -168,7 +190,12 @@ def impact(request: HttpRequest) -> dict[str, Any]:
     return {**_envelope(sel), "impact": metrics.impact(sel, metrics.linked_changes(sel))}
 
 
-@router.get("/cost", response=CostOut, summary="AI spend by backend and purpose, and budget", description=FILTERS_DOC)
+@router.get(
+    "/cost",
+    response=CostOut,
+    summary="AI spend by backend and purpose, and budget",
+    description=FILTERS_DOC,
+)
 def cost(request: HttpRequest) -> dict[str, Any]:
     sel = _selection(request)
     return {**_envelope(sel), "cost": metrics.cost(sel)}

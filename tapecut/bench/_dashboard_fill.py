@@ -29,23 +29,56 @@ from tapecut.triage.personas import make_user
 REAL_DATA = Path(__file__).resolve().parents[3] / "shared/data/reports/maengelmelder-konstanz.csv"
 BATCH = 2000
 YEARS = 2
-UNITS = ["Finance", "Research", "HR", "IT", "Legal", "Procurement", "Facilities", "Sales",
-         "Marketing", "Customer service", "Logistics", "Board office"]  # fmt: skip
+UNITS = [
+    "Finance",
+    "Research",
+    "HR",
+    "IT",
+    "Legal",
+    "Procurement",
+    "Facilities",
+    "Sales",
+    "Marketing",
+    "Customer service",
+    "Logistics",
+    "Board office",
+]
 TITLES = [
-    "Taxi receipts need three signatures", "Weekly status typed into three systems",
-    "Sick notes still go by fax", "Laptops arrive weeks late", "Nine approvals for a USB cable",
-    "Paper form for annual leave", "Compliance training every year, same content",
-    "Password rotation in six systems", "Monthly KPI sheet nobody reads",
-    "Three quotes for pipette tips", "Invoices paid late, fees charged", "Room booking form",
-    "Travel tool forces the cheapest fare", "Business cards need the director",
-    "Overtime approved in advance", "Timesheets in two systems", "Legal review takes weeks",
-    "Residents' parking permit every year", "Same data for every permit",
+    "Taxi receipts need three signatures",
+    "Weekly status typed into three systems",
+    "Sick notes still go by fax",
+    "Laptops arrive weeks late",
+    "Nine approvals for a USB cable",
+    "Paper form for annual leave",
+    "Compliance training every year, same content",
+    "Password rotation in six systems",
+    "Monthly KPI sheet nobody reads",
+    "Three quotes for pipette tips",
+    "Invoices paid late, fees charged",
+    "Room booking form",
+    "Travel tool forces the cheapest fare",
+    "Business cards need the director",
+    "Overtime approved in advance",
+    "Timesheets in two systems",
+    "Legal review takes weeks",
+    "Residents' parking permit every year",
+    "Same data for every permit",
     "Minutes approved at the next meeting",
-]  # fmt: skip
-CHANNELS = [(Channel.SMTP, 60), (Channel.FORM, 25), (Channel.IMAP, 8), (Channel.API, 5),
-            (Channel.IMPORT, 2)]  # fmt: skip
-STATUS_MIX = [("done", 35), ("declined", 15), ("in_progress", 20), ("approved", 15),
-              ("proposed", 15)]  # fmt: skip
+]
+CHANNELS = [
+    (Channel.SMTP, 60),
+    (Channel.FORM, 25),
+    (Channel.IMAP, 8),
+    (Channel.API, 5),
+    (Channel.IMPORT, 2),
+]
+STATUS_MIX = [
+    ("done", 35),
+    ("declined", 15),
+    ("in_progress", 20),
+    ("approved", 15),
+    ("proposed", 15),
+]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -193,13 +226,18 @@ def _change(i: int, now: datetime, owners: list[Any], rng: random.Random) -> Cha
         stamps["done_at"] = stamps["started_at"] + timedelta(days=rng.expovariate(1 / 40))
     due = (created + timedelta(days=rng.uniform(20, 120))).date()
     return Change(
-        title=f"{rng.choice(TITLES)}: fix {i}", status=status, owner=rng.choice(owners),
-        due_date=due, created_at=created, **stamps,
-    )  # fmt: skip
+        title=f"{rng.choice(TITLES)}: fix {i}",
+        status=status,
+        owner=rng.choice(owners),
+        due_date=due,
+        created_at=created,
+        **stamps,
+    )
 
 
-def _changes(n: int, themes: list[Theme], reports: list[Report], now: datetime,
-             rng: random.Random) -> list[Change]:  # fmt: skip
+def _changes(
+    n: int, themes: list[Theme], reports: list[Report], now: datetime, rng: random.Random
+) -> list[Change]:
     owners = [make_user(f"owner{i}", "owner") for i in range(6)]
     made = [_change(i, now, owners, rng) for i in range(max(1, n // 200))]
     # created_at is set on insert (auto_now_add), so the invented one is written afterwards.
@@ -226,31 +264,41 @@ def _changes(n: int, themes: list[Theme], reports: list[Report], now: datetime,
 def _feedback(changes: list[Change], reports: list[Report], rng: random.Random) -> None:
     done = [c for c in changes if c.status == "done"]
     notices = [
-        Notice(kind=Notice.Kind.OUTCOME, change=c, report=rng.choice(reports),
-               channel=Notice.Channel.EMAIL, state=Notice.State.SENT)
+        Notice(
+            kind=Notice.Kind.OUTCOME,
+            change=c,
+            report=rng.choice(reports),
+            channel=Notice.Channel.EMAIL,
+            state=Notice.State.SENT,
+        )
         for c in done
         for _i in range(rng.randint(0, 6))
-    ]  # fmt: skip
+    ]
     # Reports without a reporter on the notice: once per change and report (the constraint).
     unique = {(n.change_id, n.report_id): n for n in notices}
     created = Notice.objects.bulk_create(list(unique.values()), batch_size=BATCH)
     answers = [
-        FixFeedback(notice=n, change_id=n.change_id, answer="yes" if rng.random() < 0.7 else "no")
+        FixFeedback(notice=n, change=n.change, answer="yes" if rng.random() < 0.7 else "no")
         for n in created
     ]
     FixFeedback.objects.bulk_create(answers, batch_size=BATCH)
 
 
 def _calls(n: int, now: datetime, rng: random.Random) -> None:
-    backends = [("local:e5", "embedding", 0.0), ("openai:gpt-4o-mini", "theme_label", 0.0004),
-                ("openai:gpt-4o-mini", "classification", 0.0001)]  # fmt: skip
+    backends = [
+        ("local:e5", "embedding", 0.0),
+        ("openai:gpt-4o-mini", "theme_label", 0.004),
+        ("openai:gpt-4o-mini", "classification", 0.001),
+    ]
 
     def make(i: int) -> ModelCall:
         backend, purpose, price = rng.choice(backends)
         return ModelCall(
-            at=now - timedelta(days=rng.uniform(0, YEARS * 365)), backend=backend,
-            purpose=purpose, cost_usd=Decimal(str(round(price * rng.uniform(0.5, 2), 6))),
-        )  # fmt: skip
+            at=now - timedelta(days=YEARS * 365 * rng.random() ** 2),
+            backend=backend,
+            purpose=purpose,
+            cost_usd=Decimal(str(round(price * rng.uniform(0.5, 2), 6))),
+        )
 
     _batched(make, max(1, n // 10), ModelCall)
 

@@ -1,9 +1,13 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
 
-One browser for the whole session (starting Chromium costs about two seconds); a fresh context
+One browser for all of them (starting Chromium costs about two seconds); a fresh context
 (cookies, storage, language) per person in a test. Every page is watched: a script error, a
 dialog, a content-security-policy refusal or a request to any host but the live server is
-recorded, the request aborted, and the test fails at the end (``Watch.assert_clean``).
+recorded (the request aborted), and each test ends with ``Watch.assert_clean``.
+
+The tests are transactional (the live server runs in another thread) and ask for
+``serialized_rollback``: the flush after each one gives back the rows that migrations made
+(categories, role groups), which the tests that run after them rely on.
 
 Chromium is Debian's (``scripts/install-test-deps.sh``), never one that Playwright downloads:
 the machines running these tests have no network beyond the package registries.
@@ -12,7 +16,6 @@ the machines running these tests have no network beyond the package registries.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +29,9 @@ from django.test import Client
 # Playwright's sync API drives the browser from an asyncio event loop that it runs in this
 # thread. Django sees a running loop and refuses ORM calls from the same thread
 # (SynchronousOnlyOperation), though the tests' own database calls are plain synchronous ones
-# between browser steps, never inside the loop. Tests only: the server under test is not
-# affected (it runs in its own thread).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
+# between browser steps, never inside the loop. So this is set while the browser is open, and
+# only then: the other tests keep Django's check. The server under test runs in its own thread.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -46,18 +48,28 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = os.environ.get("TAPECUT_SCREENSHOTS", "")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    """One Chromium for the browser tests, closed when they are done (its event loop would
+    otherwise stay running under every later test in this process)."""
+    if not Path(CHROMIUM).exists():
         pytest.fail(
             f"{CHROMIUM} is missing: run `sh scripts/install-test-deps.sh` (Debian's chromium)."
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    before = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = before
 
 
 @dataclass

@@ -10,7 +10,7 @@ from tapecut.intake.models import Report
 from tapecut.triage.factories import make_report
 from tapecut.triage.personas import make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_german_browser_reports_in_german(

@@ -18,7 +18,7 @@ from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import Report
 from tapecut.triage.personas import make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HOSTILE_HTML = """<html><head>
 <meta http-equiv="refresh" content="0;url=https://evil.example/refresh">

@@ -12,7 +12,7 @@ from tapecut.core.security import POLICY
 from tapecut.triage.factories import make_report, make_theme
 from tapecut.triage.personas import make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 STRICT = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -17,7 +17,7 @@ from tapecut.intake.models import FollowUp, Report
 from tapecut.triage import actions, notices
 from tapecut.triage.personas import make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SUBJECT = "Travel expense form printed three times"
 TEXT = "The travel expense form must be printed, signed by hand and scanned again: 20 min each."

@@ -17,7 +17,7 @@ from tapecut.triage.factories import make_category, make_report, make_theme
 from tapecut.triage.models import Change
 from tapecut.triage.personas import PASSWORD, make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TRAVEL = "Every travel expense form needs three signatures; collecting them takes two weeks."
 

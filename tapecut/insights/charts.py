@@ -8,6 +8,7 @@ beside it (the dashboard test checks them all).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -55,9 +56,10 @@ def _svg(title: str, width: int, height: int, body: SafeString) -> SafeString:
     )
 
 
-def hbars(title: str, bars: list[Bar], *, colour: str = PALETTE[0]) -> SafeString:
-    """Horizontal bars, one row each: label, bar, value."""
-    width, left, right = 640, 230, 70
+def hbars(title: str, bars: list[Bar], *, colour: str = PALETTE[0], width: int = 640) -> SafeString:
+    """Horizontal bars, one row each: label, bar, value. ``width``: of the drawing, in the
+    units its text is set in (wider for a chart that spans the page, so the text stays small)."""
+    left, right = 230, 70
     top = max((b.value for b in bars), default=0) or 1
     rows = []
     for i, bar in enumerate(bars):
@@ -65,13 +67,22 @@ def hbars(title: str, bars: list[Bar], *, colour: str = PALETTE[0]) -> SafeStrin
         length = max(0.0, bar.value) / top * (width - left - right)
         rows.append(
             format_html(
-                '<g><title>{full}: {text}</title>'
+                "<g><title>{full}: {text}</title>"
                 '<text x="{lx}" y="{ty}" text-anchor="end" class="label">{label}</text>'
                 '<rect x="{left}" y="{y}" width="{len}" height="18" fill="{c}"/>'
                 '<text x="{vx}" y="{ty}" class="value" data-metric="{m}">{text}</text></g>',
-                full=bar.label, text=bar.text, lx=left - 8, ty=y + 14, label=_short(bar.label),
-                left=left, y=y, len=_n(length), c=colour, vx=_n(left + length + 6), m=bar.metric,
-            )  # fmt: skip
+                full=bar.label,
+                text=bar.text,
+                lx=left - 8,
+                ty=y + 14,
+                label=_short(bar.label),
+                left=left,
+                y=y,
+                len=_n(length),
+                c=colour,
+                vx=_n(left + length + 6),
+                m=bar.metric,
+            )
         )
     height = 12 + len(bars) * ROW
     return _svg(title, width, height, mark_safe("".join(rows)))  # noqa: S308 - parts escaped
@@ -85,8 +96,15 @@ def columns(title: str, x_labels: list[str], series: list[Series]) -> SafeString
     top = max((b.value for s in series for b in s.bars), default=0) or 1
     slot = (width - 2 * left) / max(1, len(x_labels))
     col_w = max(3.0, min(28.0, slot * 0.8 / max(1, len(series))))
-    parts = [format_html('<line x1="{l}" x2="{r}" y1="{y}" y2="{y}" stroke="{g}"/>',
-                         l=left, r=width - left, y=height - bottom, g=GRID)]  # fmt: skip
+    parts = [
+        format_html(
+            '<line x1="{l}" x2="{r}" y1="{y}" y2="{y}" stroke="{g}"/>',
+            l=left,
+            r=width - left,
+            y=height - bottom,
+            g=GRID,
+        )
+    ]
     for si, s in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
         for xi, bar in enumerate(s.bars):
@@ -99,24 +117,37 @@ def columns(title: str, x_labels: list[str], series: list[Series]) -> SafeString
 
 
 def _column(bar: Bar, x: float, y: float, w: float, h: float, colour: str) -> SafeString:
+    if bar.value == 0:  # nothing to draw or label; the table below the chart has the zero
+        return SafeString("")
     return format_html(
-        '<g><title>{label}: {text}</title>'
+        "<g><title>{label}: {text}</title>"
         '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{c}"/>'
         '<text x="{cx}" y="{ty}" text-anchor="middle" class="value small" '
         'data-metric="{m}">{text}</text></g>',
-        label=bar.label, text=bar.text, x=_n(x), y=_n(y), w=_n(w), h=_n(h), c=colour,
-        cx=_n(x + w / 2), ty=_n(y - 4), m=bar.metric,
-    )  # fmt: skip
+        label=bar.label,
+        text=bar.text,
+        x=_n(x),
+        y=_n(y),
+        w=_n(w),
+        h=_n(h),
+        c=colour,
+        cx=_n(x + w / 2),
+        ty=_n(y - 4),
+        m=bar.metric,
+    )
 
 
 def _x_axis(labels: list[str], left: float, slot: float, y: float) -> list[SafeString]:
-    # Long series label every second or third slot, so that the labels never overlap.
-    step = 1 if len(labels) <= 12 else (2 if len(labels) <= 24 else 3)
+    # About 7 units a character: label every n-th slot so that the labels never overlap.
+    widest = max((len(label) for label in labels), default=1) * 7 + 6
+    step = max(1, math.ceil(widest / slot))
     return [
         format_html(
             '<text x="{x}" y="{y}" text-anchor="middle" class="axis">{t}</text>',
-            x=_n(left + i * slot + slot / 2), y=_n(y + 16), t=label,
-        )  # fmt: skip
+            x=_n(left + i * slot + slot / 2),
+            y=_n(y + 16),
+            t=label,
+        )
         for i, label in enumerate(labels)
         if i % step == 0
     ]
@@ -126,7 +157,14 @@ def _legend(series: list[Series], left: float, y: float) -> SafeString:
     if len(series) < 2:
         return SafeString("")
     items = [
-        (_n(left + i * 170), _n(y - 10), PALETTE[i % len(PALETTE)], _n(left + i * 170 + 16), _n(y), s.name)
+        (
+            _n(left + i * 170),
+            _n(y - 10),
+            PALETTE[i % len(PALETTE)],
+            _n(left + i * 170 + 16),
+            _n(y),
+            s.name,
+        )
         for i, s in enumerate(series)
     ]
     return format_html_join(
@@ -135,4 +173,3 @@ def _legend(series: list[Series], left: float, y: float) -> SafeString:
         '<text x="{}" y="{}" class="legend">{}</text>',
         items,
     )
-

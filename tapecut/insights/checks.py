@@ -15,5 +15,7 @@ def check_units(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     try:
         parse_units(settings.TAPECUT_UNITS)
     except UnitsError as exc:
-        return [Error(str(exc), hint="see TAPECUT_UNITS in docs/configuration.md", id="tapecut.E040")]
+        return [
+            Error(str(exc), hint="see TAPECUT_UNITS in docs/configuration.md", id="tapecut.E040")
+        ]
     return []

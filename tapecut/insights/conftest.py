@@ -71,12 +71,13 @@ def fold_groups(groups: dict[str, tuple[int, float]], by_value: bool = False) ->
         small.append(smallest)
     rows = [(k, *groups[k]) for k in big]
     if small and sum(groups[k][0] for k in small) >= 5:
-        rows.append(("__other__", sum(groups[k][0] for k in small),
-                     sum(groups[k][1] for k in small)))  # fmt: skip
+        rows.append(
+            ("__other__", sum(groups[k][0] for k in small), sum(groups[k][1] for k in small))
+        )
     return rows
 
 
-def selected(world: World, start: date | None, end: date | None, **match: str) -> list:
+def selected(world: World, start: date | None, end: date | None, **match: str) -> list[Any]:
     def keep(spec: Any) -> bool:
         day = local_day(world.ago(spec.days_ago))
         if (start and day < start) or (end and day > end):
@@ -114,8 +115,11 @@ def first_response_hours(world: World, sel: list, changes: list) -> tuple[list[f
     hours, waiting = [], 0
     for s in (s for s in sel if not s.merged_into):
         received = world.ago(s.days_ago)
-        times = [received + timedelta(hours=f.hours_after) for f in FOLLOWUPS
-                 if f.report == s.key and f.author == "team"]  # fmt: skip
+        times = [
+            received + timedelta(hours=f.hours_after)
+            for f in FOLLOWUPS
+            if f.report == s.key and f.author == "team"
+        ]
         for c in changes:
             if s.key in c.reports or (s.theme and s.theme in c.themes):
                 times += [world.ago(d) for d in stamps(c) if world.ago(d) >= received]
@@ -153,8 +157,9 @@ def speed(world: World, sel: list, changes: list) -> dict[str, str]:
     out |= durations("speed.done", done, days=True)
     bounds = [(0, 7), (7, 14), (14, 30), (30, 60), (60, 90), (90, 180)]
     for low, high in bounds:
-        out[f"speed.done_days.{low}–{high}"] = n(sum(1 for h in done if low < h / 24 <= high
-                                                     or (low == 0 and h == 0)))  # fmt: skip
+        out[f"speed.done_days.{low}–{high}"] = n(
+            sum(1 for h in done if low < h / 24 <= high or (low == 0 and h == 0))
+        )
     out["speed.done_days.>180"] = n(sum(1 for h in done if h / 24 > 180))
     late: dict[str, list[date]] = defaultdict(list)
     today = timezone.localdate(world.base)
@@ -169,8 +174,9 @@ def speed(world: World, sel: list, changes: list) -> dict[str, str]:
 
 def impact(world: World, sel: list, changes: list) -> dict[str, str]:
     done = [c for c in CHANGES if c.status == "done"]
-    saved = [s for s in sel
-             if any(s.key in c.reports or (s.theme and s.theme in c.themes) for c in done)]
+    saved = [
+        s for s in sel if any(s.key in c.reports or (s.theme and s.theme in c.themes) for c in done)
+    ]
     again = [s for s in sel if any(s.theme in c.themes and s.days_ago < c.done for c in done)]
     yes, no = sum(c.yes for c in changes), sum(c.no for c in changes)
     out = {
@@ -180,7 +186,7 @@ def impact(world: World, sel: list, changes: list) -> dict[str, str]:
         "impact.fix_no": n(no),
         "impact.fix_rate": d1(100 * yes / (yes + no)) if yes + no >= 5 else "–",
         "impact.re_reports": n(len(again)),
-    }  # fmt: skip
+    }
     groups: dict[str, tuple[int, float]] = {}
     for s in (s for s in sel if s.theme):
         key = str(world.themes[s.theme].pk)
@@ -212,19 +218,22 @@ def months(first: date, last: date) -> list[str]:
     return keys
 
 
-def over_time(world: World, sel: list, changes: list, start: date | None,
-              end: date | None) -> dict[str, str]:  # fmt: skip
+def over_time(
+    world: World, sel: list, changes: list, start: date | None, end: date | None
+) -> dict[str, str]:
     today = timezone.localdate(world.base)
     first = start or min(local_day(world.ago(s.days_ago)) for s in sel)
     out = {}
     for key in months(first, end or today):
+
         def month_of(days_ago: float | None, k: str = key) -> bool:
             return days_ago is not None and f"{local_day(world.ago(days_ago)):%Y-%m}" == k
 
         out[f"over_time.reports.{key}"] = n(sum(month_of(s.days_ago) for s in sel))
         out[f"over_time.changes_proposed.{key}"] = n(sum(month_of(c.created) for c in changes))
         out[f"over_time.changes_done.{key}"] = n(
-            sum(month_of(c.done) for c in changes if c.status == "done"))  # fmt: skip
+            sum(month_of(c.done) for c in changes if c.status == "done")
+        )
     return out
 
 
@@ -238,8 +247,11 @@ def cost(world: World, start: date | None, end: date | None) -> dict[str, str]:
     reports = sum(1 for s in REPORTS if inside(s.days_ago))
     done = sum(1 for c in CHANGES if c.status == "done" and inside(c.done or 0))
     now = timezone.localtime(world.base)
-    month = [c for c in CALLS
-             if timezone.localtime(world.ago(c.days_ago)).strftime("%Y-%m") == f"{now:%Y-%m}"]
+    month = [
+        c
+        for c in CALLS
+        if timezone.localtime(world.ago(c.days_ago)).strftime("%Y-%m") == f"{now:%Y-%m}"
+    ]
     spent = sum(float(c.usd) for c in month)
     out = {
         "cost.total": usd(total),
@@ -248,7 +260,7 @@ def cost(world: World, start: date | None, end: date | None) -> dict[str, str]:
         "cost.budget.spent": usd(spent),
         "cost.budget.limit": usd(BUDGET),
         "cost.budget.used_pct": d1(100 * spent / BUDGET),
-    }  # fmt: skip
+    }
     lines: dict[str, list[float]] = defaultdict(list)
     for c in calls:
         lines[f"{c.backend}/{c.purpose}"].append(float(c.usd))
@@ -258,8 +270,9 @@ def cost(world: World, start: date | None, end: date | None) -> dict[str, str]:
     return out
 
 
-def expected(world: World, start: date | None = None, end: date | None = None,
-             **match: str) -> dict[str, str]:  # fmt: skip
+def expected(
+    world: World, start: date | None = None, end: date | None = None, **match: str
+) -> dict[str, str]:
     """Every number of the English dashboard for these filters, by data-metric name."""
     sel = selected(world, start, end, **match)
     out = cost(world, start, end)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -58,8 +58,8 @@ def folded(values: list[str]) -> dict[str, str]:
 
 
 def report_rows(sel: Selection) -> Iterator[Row]:
-    fields = ("id", "received_at", "channel", "status", "analysis__category__slug")
-    fields += ("reporter__unit", "analysis__theme_id", "analysis__hours_per_year")
+    fields = ["id", "received_at", "channel", "status", "analysis__category__slug"]
+    fields += ["reporter__unit", "analysis__theme_id", "analysis__hours_per_year"]
     rows = list(sel.reports.order_by("received_at", "id").values_list(*fields))
     category = folded([r[4] or "" for r in rows])
     unit = folded([r[5] or "" for r in rows])
@@ -74,9 +74,17 @@ def report_rows(sel: Selection) -> Iterator[Row]:
         changes.setdefault(report_id, []).append(change_id)
     for pk, received, channel, status, cat, un, theme, hours in rows:
         yield [
-            pk, received, channel, status, category[cat or ""], unit[un or ""], theme,
-            merged.get(pk), hours, ";".join(map(str, sorted(changes.get(pk, [])))),
-        ]  # fmt: skip
+            pk,
+            received,
+            channel,
+            status,
+            category[cat or ""],
+            unit[un or ""],
+            theme,
+            merged.get(pk),
+            hours,
+            ";".join(map(str, sorted(changes.get(pk, [])))),
+        ]
 
 
 def theme_rows(sel: Selection) -> Iterator[Row]:
@@ -90,10 +98,19 @@ def change_rows(sel: Selection) -> Iterator[Row]:
     for c in changes.order_by("created_at", "id"):
         overdue = bool(not c.is_closed and c.due_date and c.due_date < today)
         yield [
-            c.pk, c.title, c.status, c.owner.get_username() if c.owner else "", c.due_date,
-            overdue, c.created_at, c.approved_at, c.started_at, c.done_at, c.declined_at,
+            c.pk,
+            c.title,
+            c.status,
+            c.owner.get_username() if c.owner else "",
+            c.due_date,
+            overdue,
+            c.created_at,
+            c.approved_at,
+            c.started_at,
+            c.done_at,
+            c.declined_at,
             ";".join(str(t.pk) for t in sorted(c.themes.all(), key=lambda t: t.pk)),
-        ]  # fmt: skip
+        ]
 
 
 def table(kind: str, sel: Selection) -> tuple[Row, Iterable[Row]]:
@@ -113,16 +130,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: Row, rows: Iterable[Row]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([plain(v) for v in row])
+def csv_text(header: Row, rows: Iterable[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([plain(v) for v in row] for row in rows)
+    return out.getvalue()
 
 
 def xlsx_bytes(kind: str, header: Row, rows: Iterable[Row]) -> bytes:
@@ -136,20 +149,16 @@ def xlsx_bytes(kind: str, header: Row, rows: Iterable[Row]) -> bytes:
     return out.getvalue()
 
 
-def filename(kind: str, sel: Selection, fmt: str) -> str:
+def filename(kind: str, fmt: str) -> str:
     stamp = timezone.localdate().isoformat()
     return f"tapecut-{kind}-{stamp}.{fmt}"
 
 
-def response(kind: str, fmt: str, sel: Selection) -> HttpResponse | StreamingHttpResponse:
+def response(kind: str, fmt: str, sel: Selection) -> HttpResponse:
     header, rows = table(kind, sel)
-    disposition = f'attachment; filename="{filename(kind, sel, fmt)}"'
     if fmt == "csv":
-        streamed = StreamingHttpResponse(
-            csv_lines(header, rows), content_type="text/csv; charset=utf-8"
-        )
-        streamed["Content-Disposition"] = disposition
-        return streamed
-    result = HttpResponse(xlsx_bytes(kind, header, rows), content_type=XLSX)
-    result["Content-Disposition"] = disposition
+        result = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        result = HttpResponse(xlsx_bytes(kind, header, rows), content_type=XLSX)
+    result["Content-Disposition"] = f'attachment; filename="{filename(kind, fmt)}"'
     return result

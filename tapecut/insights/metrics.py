@@ -10,6 +10,7 @@ the report's theme.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -31,6 +32,10 @@ from tapecut.ledger.models import ModelCall
 from tapecut.triage.models import Change, FixFeedback
 
 DONE = Change.Status.DONE
+# Lists of ids longer than this go to the database as subqueries (SQLite limits parameters).
+MAX_IDS = 900
+# The dashboard lists the themes that cost most; the themes export has them all.
+DASHBOARD_THEMES = 20
 
 
 def other_label() -> str:
@@ -50,7 +55,8 @@ class Funnel:
 @dataclass(frozen=True)
 class Impact:
     hours_lost: float
-    hours_by_theme: list[Group]
+    hours_by_theme: list[Group]  # the largest ones, where the dashboard shows only those
+    themes_not_shown: int
     hours_saved: float
     fix_yes: int
     fix_no: int
@@ -87,7 +93,44 @@ def analyses(sel: Selection) -> QuerySet[ReportAnalysis]:
     return ReportAnalysis.objects.filter(sel.q()).order_by()
 
 
+def theme_counts(sel: Selection) -> dict[int, tuple[int, float]]:
+    """Per theme of the selection's reports: (reports, hours lost per year)."""
+
+    def compute() -> dict[int, tuple[int, float]]:
+        rows = (
+            analyses(sel)
+            .filter(theme__isnull=False)
+            .values("theme_id")
+            .annotate(n=Count("id"), hours=Sum("hours_per_year"))
+        )
+        return {r["theme_id"]: (r["n"], round(float(r["hours"] or 0), 2)) for r in rows}
+
+    return sel.memo("themes", compute)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), MAX_IDS):
+        yield ids[i : i + MAX_IDS]
+
+
+def linked_change_ids(sel: Selection) -> set[int]:
+    def compute() -> set[int]:
+        direct = Change.reports.through.objects.filter(sel.q()).order_by()
+        found = set(direct.values_list("change_id", flat=True).distinct())
+        through = Change.themes.through.objects.order_by()
+        for chunk in _chunks(sorted(theme_counts(sel))):
+            found |= set(through.filter(theme_id__in=chunk).values_list("change_id", flat=True))
+        return found
+
+    return sel.memo("changes", compute)
+
+
 def linked_changes(sel: Selection) -> QuerySet[Change]:
+    """The changes linked to the selection's reports, directly or through their theme."""
+    ids = linked_change_ids(sel)
+    if len(ids) <= MAX_IDS:
+        return Change.objects.filter(pk__in=sorted(ids)).order_by()
+    # Too many to list in one query: the same set as a subquery (slower, never truncated).
     themes = analyses(sel).filter(theme__isnull=False).values("theme_id")
     direct = Change.reports.through.objects.filter(sel.q()).values("change_id")
     via_theme = Change.themes.through.objects.filter(theme__in=themes).values("change_id")
@@ -100,13 +143,12 @@ def merged_count(sel: Selection) -> int:
 
 
 def funnel(sel: Selection) -> Funnel:
-    themes = analyses(sel).filter(theme__isnull=False)
     rows = linked_changes(sel).values("status").annotate(n=Count("id")).order_by()
     statuses = {row["status"]: row["n"] for row in rows}
     return Funnel(
         received=sel.count,
         distinct=sel.count - merged_count(sel),
-        themes=themes.values("theme_id").distinct().count(),
+        themes=len(theme_counts(sel)),
         changes_proposed=sum(statuses.values()),
         changes_done=statuses.get(DONE, 0),
         changes_declined=statuses.get(Change.Status.DECLINED, 0),
@@ -154,17 +196,18 @@ def breakdowns(sel: Selection) -> Breakdowns:
     return Breakdowns(by_category(sel), by_unit(sel), by_channel(sel))
 
 
-def hours_by_theme(sel: Selection) -> list[Group]:
-    rows = (
-        analyses(sel)
-        .filter(theme__isnull=False)
-        .values("theme_id")
-        .annotate(n=Count("id"), hours=Sum("hours_per_year"))
-    )
-    counts = {row["theme_id"]: (row["n"], round(float(row["hours"] or 0), 2)) for row in rows}
-    shown = fold([Group(str(pk), "", n, h) for pk, (n, h) in counts.items()], other_label(),
-                 by_value=True)  # fmt: skip
-    themes = Theme.objects.in_bulk([int(g.key) for g in shown if not g.is_other])
+def theme_groups(sel: Selection) -> list[Group]:
+    """Themes by hours lost, most first, small ones folded (labels not filled in yet)."""
+    counts = theme_counts(sel)
+    groups = [Group(str(pk), "", n, h) for pk, (n, h) in counts.items()]
+    return fold(groups, other_label(), by_value=True)
+
+
+def hours_by_theme(sel: Selection, limit: int | None = None) -> list[Group]:
+    """The first ``limit`` of ``theme_groups``, with their titles."""
+    shown = theme_groups(sel)[:limit]
+    ids = [int(g.key) for g in shown if not g.is_other]
+    themes = Theme.objects.only("id", "title", "keywords").in_bulk(ids)
     return [g if g.is_other else replace(g, label=themes[int(g.key)].label) for g in shown]
 
 
@@ -185,15 +228,17 @@ def re_reports(sel: Selection) -> int:
     return late.values("report_id").distinct().count()
 
 
-def impact(sel: Selection, changes: QuerySet[Change]) -> Impact:
+def impact(sel: Selection, changes: QuerySet[Change], theme_limit: int | None = None) -> Impact:
     total = analyses(sel).aggregate(h=Sum("hours_per_year"))["h"] or 0.0
     saved = done_report_analyses(sel).aggregate(h=Sum("hours_per_year"))["h"] or 0.0
     answers = FixFeedback.objects.filter(change__in=changes.values("id")).order_by()
     counts = {r["answer"]: r["n"] for r in answers.values("answer").annotate(n=Count("id"))}
     yes, no = counts.get("yes", 0), counts.get("no", 0)
+    shown = hours_by_theme(sel, theme_limit)
     return Impact(
         hours_lost=round(float(total), 2),
-        hours_by_theme=hours_by_theme(sel),
+        hours_by_theme=shown,
+        themes_not_shown=len(theme_groups(sel)) - len(shown),
         hours_saved=round(float(saved), 2),
         fix_yes=yes,
         fix_no=no,
@@ -209,7 +254,7 @@ def _per(total: Decimal, count: int) -> Decimal | None:
 def cost(sel: Selection) -> Cost:
     """Model spend in the selection's period (calls are not filtered by category, unit or
     channel: most of them serve many reports at once)."""
-    calls = in_period(ModelCall.objects.all(), "at", sel.filters).order_by()
+    calls = in_period(ModelCall._default_manager.all(), "at", sel.filters).order_by()
     rows = calls.values("backend", "purpose").annotate(n=Count("id"), usd=Sum("cost_usd"))
     lines = sorted(
         (CostLine(r["backend"], r["purpose"], r["n"], Decimal(r["usd"] or 0)) for r in rows),
@@ -247,20 +292,18 @@ class Dashboard:
 
 def dashboard(sel: Selection, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
-    base = {"computed_at": now, "count": sel.count, "cost": cost(sel)}
+    spend = cost(sel)
     if sel.suppressed:
-        return Dashboard(
-            **base, suppressed=True, funnel=None, breakdowns=None, speed=None, impact=None,
-            over_time=None,
-        )  # fmt: skip
+        return Dashboard(now, sel.count, True, None, None, None, None, None, spend)
     changes = linked_changes(sel)
     return Dashboard(
-        **base,
+        computed_at=now,
+        count=sel.count,
         suppressed=False,
         funnel=funnel(sel),
         breakdowns=breakdowns(sel),
         speed=speed(sel, changes, now),
-        impact=impact(sel, changes),
+        impact=impact(sel, changes, theme_limit=DASHBOARD_THEMES),
         over_time=series.over_time(sel, changes, today=timezone.localdate(now)),
+        cost=spend,
     )
-

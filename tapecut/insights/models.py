@@ -10,9 +10,7 @@ class DigestDelivery(models.Model):
     """One leader's digest for one ISO week. The row is the claim: it is written before the
     mail is sent, and removed again when sending fails, so the next run retries."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     week = models.CharField(max_length=8)  # ISO week, "2026-W48"
     language = models.CharField(max_length=8, blank=True, default="")
     sent_at = models.DateTimeField(auto_now_add=True)

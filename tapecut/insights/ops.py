@@ -46,12 +46,21 @@ def family(name: str, kind: str, help_text: str, samples: Iterable[str]) -> list
 
 def reports_received() -> list[str]:
     rows = Report.objects.order_by().values("channel").annotate(n=Count("id"))
-    samples = [sample("tapecut_reports_received_total", r["n"], {"channel": r["channel"]}) for r in rows]
-    return family("tapecut_reports_received_total", "counter", "Reports received, by channel.", samples)
+    samples = [
+        sample("tapecut_reports_received_total", r["n"], {"channel": r["channel"]}) for r in rows
+    ]
+    return family(
+        "tapecut_reports_received_total", "counter", "Reports received, by channel.", samples
+    )
 
 
 def queue_depth() -> list[str]:
-    rows = Job.objects.filter(state=Job.State.PENDING).order_by().values("kind").annotate(n=Count("id"))
+    rows = (
+        Job.objects.filter(state=Job.State.PENDING)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
     samples = [sample("tapecut_jobs_pending", r["n"], {"kind": r["kind"]}) for r in rows]
     return family("tapecut_jobs_pending", "gauge", "Jobs waiting in the queue, by kind.", samples)
 
@@ -64,7 +73,7 @@ def analysis_latency() -> list[str]:
         .order_by("-analysed_at")
         .values_list("analysed_at", "report__created_at")[:LATENCY_SAMPLE]
     )
-    seconds = [max(0.0, (done - created).total_seconds()) for done, created in rows]
+    seconds = [max(0.0, (done - created).total_seconds()) for done, created in rows if done]
     name = "tapecut_analysis_latency_seconds"
     samples = [
         sample(name, nearest_rank(seconds, q * 100) if seconds else 0.0, {"quantile": str(q)})
@@ -76,19 +85,23 @@ def analysis_latency() -> list[str]:
 
 
 def ai_spend() -> list[str]:
-    rows = ModelCall.objects.order_by().values("backend").annotate(usd=Sum("cost_usd"))
+    rows = ModelCall._default_manager.order_by().values("backend").annotate(usd=Sum("cost_usd"))
     name = "tapecut_ai_spend_usd_total"
     samples = [sample(name, float(r["usd"] or 0), {"backend": r["backend"]}) for r in rows]
     lines = family(name, "counter", "Money spent on model calls, by backend, in USD.", samples)
     budget = registry.budget_status()
     lines += family(
-        "tapecut_ai_budget_month_spent_usd", "gauge", "Spent this calendar month, in USD.",
+        "tapecut_ai_budget_month_spent_usd",
+        "gauge",
+        "Spent this calendar month, in USD.",
         [sample("tapecut_ai_budget_month_spent_usd", float(budget.spent_usd))],
-    )  # fmt: skip
+    )
     lines += family(
-        "tapecut_ai_budget_month_limit_usd", "gauge", "The monthly budget, in USD.",
+        "tapecut_ai_budget_month_limit_usd",
+        "gauge",
+        "The monthly budget, in USD.",
         [sample("tapecut_ai_budget_month_limit_usd", float(budget.limit_usd))],
-    )  # fmt: skip
+    )
     return lines
 
 
@@ -125,4 +138,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.utils import formats
@@ -36,8 +37,8 @@ def in_days(hours: float | None) -> float | None:
     return None if hours is None else hours / 24
 
 
-def month_label(month: object) -> str:
-    return formats.date_format(month, "M Y", use_l10n=True)
+def month_label(month: date) -> str:
+    return formats.date_format(month, "M y", use_l10n=True)
 
 
 def funnel_chart(funnel: Funnel) -> SafeString:
@@ -58,7 +59,9 @@ def theme_chart(groups: list[Group]) -> SafeString:
         Bar(g.label, g.value, num(g.value, 1), f"impact.theme.{g.key}.hours")
         for g in groups[:CHART_THEMES]
     ]
-    return charts.hbars(_("Hours lost per year, by theme"), bars, colour=charts.PALETTE[3])
+    return charts.hbars(
+        _("Hours lost per year, by theme"), bars, colour=charts.PALETTE[3], width=1100
+    )
 
 
 def over_time_charts(over_time: OverTime) -> tuple[SafeString, SafeString]:

@@ -6,9 +6,10 @@ parameters (``from``, ``to``, ``category``, ``unit``, ``channel``), so all three
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -19,6 +20,7 @@ from tapecut.insights.privacy import MIN_GROUP
 from tapecut.intake.models import Channel, Report
 
 MAX_UNIT_CHARS = 100
+T = TypeVar("T")
 
 
 class FilterError(ValueError):
@@ -116,6 +118,15 @@ class Selection:
     filters: Filters
     reports: QuerySet[Report]
     count: int
+    # Intermediate results several figures share (the linked changes, reports per theme),
+    # worked out once per selection.
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        if name not in self._memo:
+            self._memo[name] = compute()
+        value: T = self._memo[name]
+        return value
 
     def q(self, prefix: str = "report__") -> Q:
         """The selection as a condition on rows that point at a report."""

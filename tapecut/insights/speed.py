@@ -15,14 +15,14 @@ Definitions (docs/insights.md says the same):
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 import statistics
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, FloatField, Func, Min, Q, QuerySet
+from django.db.models import Count, FloatField, Func, Min, QuerySet
 from django.utils import timezone
 
 from tapecut.analysis.models import DuplicateLink, ReportAnalysis
@@ -91,7 +91,10 @@ class Epoch(Func):
         return super().as_sql(compiler, connection, template=template, **extra)
 
 
-def _stamps(links: QuerySet, key: str) -> dict[int, list[float]]:
+ARRIVED = Epoch("report__received_at")
+
+
+def _stamps(links: QuerySet[Any], key: str) -> dict[int, list[float]]:
     """Every status stamp of the changes behind ``links`` (rows with a ``change``), sorted, by
     ``key`` (the theme or the change)."""
     epochs = {name: Epoch(f"change__{name}") for name in STAMPS}
@@ -115,25 +118,31 @@ def _earliest(
             found[report_id] = (received, times[i])
 
 
+def _team_answers(sel: Selection, merged: QuerySet[Any]) -> dict[int, tuple[float, float]]:
+    team = FollowUp.objects.filter(sel.q(), author=FollowUp.Author.TEAM)
+    rows = (
+        team.exclude(report_id__in=merged)
+        .order_by()
+        .values("report_id")
+        .annotate(r=Min(ARRIVED), t=Epoch(Min("created_at")))
+        .values_list("report_id", "r", "t")
+    )
+    return {report_id: (received, first) for report_id, received, first in rows}
+
+
 def first_responses(sel: Selection) -> tuple[list[float], int]:
     """Hours to the first response of each answered report, and how many still wait."""
     merged = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED).values("report_id")
-    arrived = Epoch("report__received_at")
-    found: dict[int, tuple[float, float]] = {}
-    team = FollowUp.objects.filter(sel.q(), author=FollowUp.Author.TEAM).exclude(
-        report_id__in=merged
-    )
-    rows = team.order_by().values("report_id").annotate(r=Min(arrived), t=Epoch(Min("created_at")))
-    for report_id, received, first in rows.values_list("report_id", "r", "t"):
-        found[report_id] = (received, first)
+    found = _team_answers(sel, merged)
     # Status stamps: a few hundred changes, looked up in Python for each linked report.
     by_theme = _stamps(Change.themes.through.objects.all(), "theme_id")
     themed = ReportAnalysis.objects.filter(sel.q(), theme_id__in=list(by_theme))
-    rows = themed.exclude(report_id__in=merged).annotate(r=arrived)
-    _earliest(rows.values_list("report_id", "theme_id", "r"), by_theme, found)
+    themed_rows = themed.exclude(report_id__in=merged).annotate(r=ARRIVED)
+    _earliest(themed_rows.values_list("report_id", "theme_id", "r"), by_theme, found)
     direct = Change.reports.through.objects.filter(sel.q()).exclude(report_id__in=merged)
+    direct_rows: Any = direct.annotate(r=ARRIVED)  # a through model: the stubs lose track
     by_change = _stamps(direct, "change_id")
-    _earliest(direct.annotate(r=arrived).values_list("report_id", "change_id", "r"), by_change, found)
+    _earliest(direct_rows.values_list("report_id", "change_id", "r"), by_change, found)
     hours = [(first - received) / 3600 for received, first in found.values()]
     waiting = sel.reports.exclude(pk__in=merged).count() - len(hours)
     return hours, waiting
@@ -141,12 +150,13 @@ def first_responses(sel: Selection) -> tuple[list[float], int]:
 
 def decision_and_done(changes: QuerySet[Change]) -> tuple[list[float], list[float]]:
     decided, done = [], []
-    for c in changes.values("created_at", "approved_at", "declined_at", "done_at", "status"):
-        first = min((c[k] for k in ("approved_at", "declined_at") if c[k]), default=None)
+    fields = ("created_at", "approved_at", "declined_at", "done_at", "status")
+    for created, approved, declined, done_at, status in changes.values_list(*fields):
+        first = min((at for at in (approved, declined) if at is not None), default=None)
         if first is not None:
-            decided.append(_hours(first, c["created_at"]))
-        if c["status"] == Change.Status.DONE and c["done_at"] is not None:
-            done.append(_hours(c["done_at"], c["created_at"]))
+            decided.append(_hours(first, created))
+        if status == Change.Status.DONE and done_at is not None:
+            done.append(_hours(done_at, created))
     return decided, done
 
 
@@ -186,4 +196,3 @@ def speed(sel: Selection, changes: QuerySet[Change], now: datetime | None = None
         done_days=done_distribution(done),
         overdue=overdue_by_owner(changes, today),
     )
-

@@ -65,10 +65,16 @@ def test_the_api_gives_the_dashboards_numbers(personas: Any, world: Any, query: 
     else:
         want = expected(world, **query)
     client = as_user(personas.leader)
-    got = as_shown(read(client, "funnel", **query), read(client, "speed", **query),
-                   read(client, "impact", **query))  # fmt: skip
-    assert got == {k: v for k, v in want.items() if k.split(".")[0] in {"funnel", "breakdown",
-                                                                        "speed", "impact"}}
+    got = as_shown(
+        read(client, "funnel", **query),
+        read(client, "speed", **query),
+        read(client, "impact", **query),
+    )
+    assert got == {
+        k: v
+        for k, v in want.items()
+        if k.split(".")[0] in {"funnel", "breakdown", "speed", "impact"}
+    }
     cost = read(client, "cost", **query)["cost"]
     assert usd(cost["total_usd"]) == want["cost.total"]
     assert usd(cost["per_report_usd"], 4) == want["cost.per_report"]

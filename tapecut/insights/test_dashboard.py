@@ -79,7 +79,7 @@ def test_every_number_for_a_period(leader: Client, world: Any) -> None:
 def test_every_number_for_a_unit_category_or_channel(
     leader: Client, world: Any, query: dict[str, str]
 ) -> None:
-    assert shown(page(leader, **query)) == expected(world, **query)
+    assert shown(page(leader, **query)) == expected(world, None, None, **query)
 
 
 def test_a_selection_of_fewer_than_five_reports_shows_no_report_figures(

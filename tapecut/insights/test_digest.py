@@ -61,7 +61,9 @@ def test_a_busy_week_shows_its_figures_and_new_themes(personas: Any, world: Any)
     today = timezone.localdate(world.base)
     week = selected(world, today - timedelta(days=7), today - timedelta(days=1))
     themes = {s.theme for s in week if s.theme}
-    linked = [c for c in CHANGES if set(c.themes) & themes or {s.key for s in week} & set(c.reports)]
+    linked = [
+        c for c in CHANGES if set(c.themes) & themes or {s.key for s in week} & set(c.reports)
+    ]
     body = digest.render_digest(digest.build_digest(world.base), "en")[1]
     assert f"Reports received: {len(week) + 5}" in body
     assert f"Distinct problems: {len(week) + 5}" in body

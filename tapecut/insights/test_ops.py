@@ -15,8 +15,8 @@ from tapecut.core import jobs
 from tapecut.insights.testing import CALLS, REPORTS
 
 pytestmark = pytest.mark.django_db
-TOKEN = "prometheus-scrape-token-for-tests"  # noqa: S105
-LINE = re.compile(r'^(?P<name>[a-z_]+)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$')
+TOKEN = "prometheus-scrape-token-for-tests"
+LINE = re.compile(r"^(?P<name>[a-z_]+)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$")
 
 
 def scrape(client: Client, **headers: str) -> dict[tuple[str, str], float]:

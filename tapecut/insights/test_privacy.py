@@ -29,11 +29,17 @@ def test_when_everything_is_small_nothing_small_is_shown() -> None:
 
 
 def test_groups_of_five_or_more_stay_and_values_are_summed() -> None:
-    groups = [Group("a", "A", 5, 1.5), Group("b", "B", 6, 9.0), Group("c", "C", 4, 2.25),
-              Group("d", "D", 1, 0.5)]  # fmt: skip
+    groups = [
+        Group("a", "A", 5, 1.5),
+        Group("b", "B", 6, 9.0),
+        Group("c", "C", 4, 2.25),
+        Group("d", "D", 1, 0.5),
+    ]
     folded = fold(groups, OTHER_LABEL, by_value=True)
     assert [(g.key, g.reports, g.value) for g in folded] == [
-        ("b", 6, 9.0), ("a", 5, 1.5), (OTHER, 5, 2.75)
+        ("b", 6, 9.0),
+        ("a", 5, 1.5),
+        (OTHER, 5, 2.75),
     ]
 
 

@@ -87,7 +87,9 @@ def test_named_reporters_get_their_unit_and_others_keep_theirs() -> None:
 @pytest.mark.django_db
 def test_a_new_report_gives_its_reporter_a_unit() -> None:
     reporter = Reporter.objects.create(address="bob@finance.corp.example", mode=Mode.NAMED)
-    report = Report.objects.create(reporter=reporter, channel="smtp", received_at="2026-01-05T10:00Z")
+    report = Report.objects.create(
+        reporter=reporter, channel="smtp", received_at="2026-01-05T10:00Z"
+    )
     with override_settings(TAPECUT_UNITS=json.dumps(MAPPING)):
         report_created.send(sender=Report, report=report)
     reporter.refresh_from_db()

@@ -104,22 +104,49 @@ REPORTS = [
 OTHER_LINKS = [("r16", "r11", "suggested"), ("r19", "r11", "unmerged")]
 
 CHANGES = [
-    C("C1", 60, "done", approved=55, started=50, done=20, owner="owner", themes=("T1",),
-      yes=4, no=2),
+    C(
+        "C1",
+        60,
+        "done",
+        approved=55,
+        started=50,
+        done=20,
+        owner="owner",
+        themes=("T1",),
+        yes=4,
+        no=2,
+    ),
     C("C2", 40, "declined", declined=35, reports=("r11", "r16")),
-    C("C3", 30, "in_progress", approved=25, started=20, owner="owner", due_in_days=-5,
-      themes=("T2",)),
+    C(
+        "C3",
+        30,
+        "in_progress",
+        approved=25,
+        started=20,
+        owner="owner",
+        due_in_days=-5,
+        themes=("T2",),
+    ),
     C("C4", 10, "proposed", due_in_days=-2, reports=("r13",)),
     C("C5", 5, "proposed", owner="triager", due_in_days=-1),
     C("C6", 15, "done", approved=14, done=3, owner="triager", reports=("r18",)),
     C("C7", 8, "approved", approved=6, owner="triager", due_in_days=10, themes=("T3",)),
-]  # fmt: skip
+]
 
 FOLLOWUPS = [
-    F("r01", 2), F("r01", 30), F("r04", 5), F("r05", 1, "reporter"), F("r06", 48),
-    F("r09", 1), F("r10", 3), F("r13", 10), F("r14", 26), F("r19", 0.5), F("r21", 72),
+    F("r01", 2),
+    F("r01", 30),
+    F("r04", 5),
+    F("r05", 1, "reporter"),
+    F("r06", 48),
+    F("r09", 1),
+    F("r10", 3),
+    F("r13", 10),
+    F("r14", 26),
+    F("r19", 0.5),
+    F("r21", 72),
     F("r23", 4),
-]  # fmt: skip
+]
 
 CALLS = [
     Call("openai:gpt-4o-mini", "theme_label", "0.50", 2),
@@ -184,10 +211,14 @@ def _change(world: World, spec: C, people: Any) -> Change:
     )
     stamps = {
         name: world.ago(getattr(spec, short))
-        for name, short in [("approved_at", "approved"), ("started_at", "started"),
-                            ("done_at", "done"), ("declined_at", "declined")]
+        for name, short in [
+            ("approved_at", "approved"),
+            ("started_at", "started"),
+            ("done_at", "done"),
+            ("declined_at", "declined"),
+        ]
         if getattr(spec, short) is not None
-    }  # fmt: skip
+    }
     Change.objects.filter(pk=change.pk).update(created_at=world.ago(spec.created), **stamps)
     change.reports.set([world.reports[k] for k in spec.reports])
     change.themes.set([world.themes[k] for k in spec.themes])
@@ -217,8 +248,8 @@ def build_world(people: Any, base: datetime | None = None) -> World:
     for spec in REPORTS:
         if spec.merged_into:
             _link(world, spec.key, spec.merged_into, DuplicateLink.State.MERGED)
-    for report, original, state in OTHER_LINKS:
-        _link(world, report, original, state)
+    for duplicate, original, state in OTHER_LINKS:
+        _link(world, duplicate, original, state)
     world.changes = {spec.key: _change(world, spec, people) for spec in CHANGES}
     for f in FOLLOWUPS:
         report = world.reports[f.report]
@@ -229,7 +260,8 @@ def build_world(people: Any, base: datetime | None = None) -> World:
             created_at=report.received_at + timedelta(hours=f.hours_after),
         )
     for call in CALLS:
-        row = ModelCall.objects.create(backend=call.backend, purpose=call.purpose,
-                                       cost_usd=Decimal(call.usd))  # fmt: skip
-        ModelCall.objects.filter(pk=row.pk).update(at=world.ago(call.days_ago))
+        row = ModelCall._default_manager.create(
+            backend=call.backend, purpose=call.purpose, cost_usd=Decimal(call.usd)
+        )
+        ModelCall._default_manager.filter(pk=row.pk).update(at=world.ago(call.days_ago))
     return world
