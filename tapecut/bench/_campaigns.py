@@ -13,23 +13,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FIRST = (
-    "Anna Ben Clara David Elif Felix Greta Hannes Ida Jonas Katrin Lukas Mia Noah Olga Paul "
-    "Rosa Simon Tina Umut Vera Wolfgang Yusuf Zoe Erika Max Lena Deniz Markus Sophie"
-).split()
-LAST = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST = _words(
+    "Anna Ben Clara David Elif Felix Greta Hannes Ida Jonas Katrin Lukas Mia Noah Olga "
+    "Paul Rosa Simon Tina Umut Vera Wolfgang Yusuf Zoe Erika Max Lena Deniz Markus Sophie"
+)
+LAST = _words(
     "Schmidt Yilmaz Hoffmann Weber Becker Wagner Schulz Keller Fischer Meyer Wolf Kaya "
     "Neumann Braun Richter Koch Klein Zimmermann Hartmann Lange Krause Peters Jung Vogel"
-).split()
-STREETS = (
+)
+STREETS = _words(
     "Hauptstrasse Bahnhofstrasse Seestrasse Marktplatz Gartenweg Lindenallee Rosenweg "
     "Schulstrasse Kirchgasse Muehlenweg Bergstrasse Am Hafen Wallgutstrasse Ringstrasse"
-).split()
-CITIES = "Konstanz Singen Radolfzell Ulm Freiburg Basel Zuerich Lindau Kempten Ravensburg".split()
-FILLERS = (
+)
+CITIES = _words("Konstanz Singen Radolfzell Ulm Freiburg Basel Zuerich Lindau Kempten Ravensburg")
+FILLERS = _words(
     "bitte wirklich dringend auch sehr leider unbedingt endlich nochmals ausdruecklich "
     "please really urgently also very again finally"
-).split()
+)
 OPENINGS = ("Sehr geehrte Damen und Herren,", "Guten Tag,", "Dear Sir or Madam,", "Hallo,")
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 BATCH = 2000
 UNITS = (
-    "Finance Procurement HR IT Legal Facilities Research Teaching Library Travel Office "
-    "Registry Health"
-).split()
+    *("Finance", "Procurement", "HR", "IT", "Legal", "Facilities", "Research", "Teaching"),
+    *("Library", "Travel", "Office", "Registry", "Health"),
+)
 USERS_PER_ROLE = 16
 
 
@@ -127,7 +127,7 @@ def _reports(texts: list[str], reporters: list[Any], rng: random.Random) -> list
 def _themes(reports: list[Any], rng: random.Random) -> list[Any]:
     from tapecut.analysis.models import Category, Theme
 
-    categories = list(Category.objects.all()) or [None]
+    categories: list[Category | None] = [*Category.objects.all()] or [None]
     rows = []
     for i in range(max(1, len(reports) // 300)):
         words = [w.strip(".,;:!?").lower() for w in rng.choice(reports).text.split()]
@@ -149,7 +149,7 @@ def _analyses(reports: list[Any], themes: list[Any], rng: random.Random) -> None
 
     from tapecut.analysis.models import Category, ReportAnalysis, Theme
 
-    categories = list(Category.objects.all()) or [None]
+    categories: list[Category | None] = [*Category.objects.all()] or [None]
     now = timezone.now()
     counts: dict[int, int] = {}
     rows = []
@@ -239,7 +239,7 @@ def _outcomes(changes: list[Any], reports: list[Any], rng: random.Random) -> dic
                 )
     notices = Notice.objects.bulk_create(notices, batch_size=BATCH)
     answers = [
-        FixFeedback(notice=n, change_id=n.change_id, answer=rng.choice(["yes", "yes", "no"]))
+        FixFeedback(notice=n, change=n.change, answer=rng.choice(["yes", "yes", "no"]))
         for n in notices
         if rng.random() < 0.33
     ]
@@ -284,7 +284,7 @@ def _model_calls(reports: list[Any], rng: random.Random) -> int:
         )
         for report in rng.sample(reports, len(reports) // 10)
     ]
-    ModelCall.objects.bulk_create(rows, batch_size=BATCH)
+    ModelCall._default_manager.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
 

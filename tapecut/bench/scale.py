@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,10 +90,11 @@ def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
 def measure_database(db: str, options: dict[str, Any], wrk: str) -> dict[str, Any]:
     with ExitStack() as stack:
         var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tapecut-scale-")))
-        url = ""
+        url, meters = "", {}
         if db == "postgres":
             server = stack.enter_context(ThrowawayPostgres())
             url = server.create_database("tapecut")
+            meters["db"] = server.server_pid()
         env = child_env(var_dir, url, TAPECUT_LOG_LEVEL="WARNING")
         if options.get("insights_cache") is not None:
             env["TAPECUT_INSIGHTS_CACHE_SECONDS"] = str(options["insights_cache"])
@@ -103,10 +106,9 @@ def measure_database(db: str, options: dict[str, Any], wrk: str) -> dict[str, An
         port = _smtpenv.free_port()
         server_proc = _gunicorn(env, port, options["workers"], var_dir / "gunicorn.log")
         stack.callback(_smtpenv.stop, server_proc)
-        pages = {
-            name: _load_page(port, name, filled["sessions"], options, wrk, var_dir)
-            for name in PAGES
-        }
+        meters["web"] = server_proc.pid
+        load = Load(port, filled["sessions"], options, wrk, var_dir, meters)
+        pages = {name: load.page(name) for name in PAGES}
         return {"fill_s": filled["fill_s"], "counts": filled["counts"], "pages": pages}
 
 
@@ -131,7 +133,7 @@ def _gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> Any:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)
             return proc
         except OSError:
             time.sleep(0.2)
@@ -159,44 +161,82 @@ def _get(port: int, path: str, session: str) -> tuple[int, int, float]:
         return exc.code, 0, (time.perf_counter() - started) * 1000
 
 
-def _load_page(
-    port: int,
-    name: str,
-    sessions: dict[str, list[str]],
-    options: dict[str, Any],
-    wrk: str,
-    var_dir: Path,
-) -> dict[str, Any]:
-    path, role = PAGES[name]
-    keys = sessions[role][: options["users"]]
-    status, size, first_ms = _get(port, path, keys[0])
-    if name == "dashboard" and status == 404:
-        _say(f"  {path} is not there (404); measuring {FALLBACK_DASHBOARD} instead")
-        path = FALLBACK_DASHBOARD
-        status, size, first_ms = _get(port, path, keys[0])
-    if status != 200:
-        raise RuntimeError(f"{path} answered {status} to a logged-in {role}")
-    for key in keys:  # each user once (and so each gunicorn worker), before the clock runs
-        if _get(port, path, key)[0] != 200:
-            raise RuntimeError(f"{path} refused one of the {role} sessions")
-    figures = _wrk(wrk, port, path, keys, options, var_dir)
-    figures.update(path=path, bytes=size, first_request_ms=round(first_ms, 1))
-    figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
-    _say(f"  {path}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, {figures['rps']}/s")
-    return figures
+@dataclass
+class Load:
+    """What ``page`` needs to load one page: the server, the sessions, wrk and its options."""
+
+    port: int
+    sessions: dict[str, list[str]]
+    options: dict[str, Any]
+    wrk: str
+    var_dir: Path
+    meters: dict[str, int]  # name → process whose tree's CPU time is measured
+
+    def page(self, name: str) -> dict[str, Any]:
+        path, role = PAGES[name]
+        keys = self.sessions[role][: self.options["users"]]
+        status, size, first_ms = _get(self.port, path, keys[0])
+        if name == "dashboard" and status == 404:
+            _say(f"  {path} is not there (404); measuring {FALLBACK_DASHBOARD} instead")
+            path = FALLBACK_DASHBOARD
+            status, size, first_ms = _get(self.port, path, keys[0])
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status} to a logged-in {role}")
+        for key in keys:  # each user once (and so each gunicorn worker), before the clock runs
+            if _get(self.port, path, key)[0] != 200:
+                raise RuntimeError(f"{path} refused one of the {role} sessions")
+        before = {meter: tree_cpu_seconds(pid) for meter, pid in self.meters.items()}
+        figures = self._wrk(path, keys)
+        for meter, pid in self.meters.items():
+            spent = tree_cpu_seconds(pid) - before[meter]
+            figures[f"{meter}_cpu_ms_per_request"] = round(spent * 1000 / figures["requests"], 1)
+        figures.update(path=path, bytes=size, first_request_ms=round(first_ms, 1))
+        figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
+        _say(
+            f"  {path}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+            f"{figures['rps']}/s, {figures['web_cpu_ms_per_request']} ms CPU each"
+        )
+        return figures
+
+    def _wrk(self, path: str, keys: list[str]) -> dict[str, Any]:
+        script = self.var_dir / "sessions.lua"
+        script.write_text(WRK_SCRIPT % ", ".join(f'"{k}"' for k in keys))
+        argv = [self.wrk, "-t", str(self.options["wrk_threads"]), "-c", str(len(keys))]
+        argv += ["-d", f"{self.options['seconds']}s", "--timeout", "10s", "-s", str(script)]
+        argv.append(f"http://127.0.0.1:{self.port}{path}")
+        done = subprocess.run(argv, capture_output=True, check=True, text=True)
+        line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
+        return dict(json.loads(line[4:]))
 
 
-def _wrk(
-    wrk: str, port: int, path: str, keys: list[str], options: dict[str, Any], var_dir: Path
-) -> dict[str, Any]:
-    script = var_dir / "sessions.lua"
-    script.write_text(WRK_SCRIPT % ", ".join(f'"{k}"' for k in keys))
-    users = str(len(keys))
-    argv = [wrk, "-t", str(options["wrk_threads"]), "-c", users, "-d", f"{options['seconds']}s"]
-    argv += ["--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}{path}"]
-    done = subprocess.run(argv, capture_output=True, check=True, text=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
-    return dict(json.loads(line[4:]))
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process, of its children now, and of the children it already reaped.
+
+    Read from /proc, so that the cost of a request can be told apart from the other load on a
+    shared machine (wall-clock latency also counts the time spent waiting for a core).
+    """
+    pids = [pid, *(p for p in _all_pids() if _stat(p)[1] == str(pid))]
+    ticks = sum(_cpu_ticks(p) for p in pids)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _all_pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name (state, ppid, …); [] once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ["", ""]
+    return text.rpartition(")")[2].split()
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = _stat(pid)
+    # utime, stime, cutime, cstime
+    return sum(int(x) for x in fields[11:15]) if len(fields) > 14 else 0
 
 
 def _say(text: str) -> None:

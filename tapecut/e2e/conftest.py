@@ -72,6 +72,21 @@ def browser() -> Iterator[Any]:
             os.environ[ASYNC_UNSAFE] = before
 
 
+@pytest.fixture(scope="package", autouse=True)
+def migration_rows_given_back(django_db_blocker: Any) -> Iterator[None]:
+    """The flush after the last browser test leaves the tables empty; give back the rows that
+    migrations made, for the transactional tests of other packages that run after these."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            print("GIVING BACK", connection.alias, bool(contents))
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @dataclass
 class Watch:
     """What the pages did that they must not."""

@@ -156,6 +156,10 @@ class ThrowawayPostgres:
                     raise
                 time.sleep(0.1)
 
+    def server_pid(self) -> int:
+        """The postmaster's process id (the first line of ``postmaster.pid``)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def log_tail(self, chars: int = 2000) -> str:
         log = self.work / "server.log"
         return "\n" + log.read_text(errors="replace")[-chars:] if log.exists() else ""

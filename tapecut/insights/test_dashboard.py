@@ -7,10 +7,15 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tapecut.insights.conftest import expected
+from tapecut.insights.testing import REPORTS
+from tapecut.intake.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +124,18 @@ def test_bad_filters_are_answered_with_a_clear_error(leader: Client, world: Any)
     assert "There is no category" in response.content.decode()
     response = leader.get("/insights/", {"from": "2026-05-02", "to": "2026-05-01"})
     assert response.status_code == 400
+
+
+def test_the_figures_are_reused_for_a_short_while(leader: Client, world: Any) -> None:
+    cache.clear()
+    with override_settings(TAPECUT_INSIGHTS_CACHE_SECONDS=60):
+        with CaptureQueriesContext(connection) as first:
+            before = shown(page(leader, unit="Finance"))
+        Report.objects.create(channel="form", received_at=world.base)
+        with CaptureQueriesContext(connection) as second:
+            after = shown(page(leader, unit="Finance"))
+        assert after == before and len(second) < len(first) / 3
+        # Other filters, other figures: the new report counts there at once.
+        everyone = shown(page(leader))
+        assert everyone["funnel.received"] == str(len(REPORTS) + 1)
+    cache.clear()
