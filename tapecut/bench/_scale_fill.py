@@ -129,7 +129,7 @@ def _themes(reports: list[Any], rng: random.Random) -> list[Any]:
 
     categories: list[Category | None] = [*Category.objects.all()] or [None]
     rows = []
-    for i in range(max(1, len(reports) // 300)):
+    for i in range(max(3, len(reports) // 300)):
         words = [w.strip(".,;:!?").lower() for w in rng.choice(reports).text.split()]
         keywords = [w for w in words if len(w) > 4][:5] or [f"theme{i}"]
         rows.append(
@@ -185,8 +185,9 @@ def _changes(
 
     now = timezone.now()
     rows = []
-    for i in range(max(1, len(themes) * 2 // 3)):
-        status = rng.choice(["proposed", "approved", "in_progress", "done", "done", "declined"])
+    statuses = ["proposed", "approved", "in_progress", "done", "done", "declined"]
+    for i in range(max(len(statuses), len(themes) * 2 // 3)):
+        status = statuses[i % len(statuses)]
         created = now - timedelta(days=rng.uniform(30, 365))
         rows.append(
             Change(
@@ -202,12 +203,20 @@ def _changes(
     changes = Change.objects.bulk_create(rows, batch_size=BATCH)
     links = Change.themes.through
     links.objects.bulk_create(
-        [links(change=c, theme=t) for c in changes for t in rng.sample(themes, 2)],
+        [
+            links(change=c, theme=t)
+            for c in changes
+            for t in rng.sample(themes, min(2, len(themes)))
+        ],
         batch_size=BATCH,
     )
     direct = Change.reports.through
     direct.objects.bulk_create(
-        [direct(change=c, report=r) for c in changes for r in rng.sample(reports, 5)],
+        [
+            direct(change=c, report=r)
+            for c in changes
+            for r in rng.sample(reports, min(5, len(reports)))
+        ],
         batch_size=BATCH,
     )
     return changes
@@ -223,7 +232,7 @@ def _outcomes(changes: list[Any], reports: list[Any], rng: random.Random) -> dic
     notices = []
     for change in (c for c in changes if c.status == "done"):
         told: set[int] = set()
-        for report in rng.sample(reports, 60):
+        for report in rng.sample(reports, min(60, len(reports))):
             if report.reporter_id not in told:
                 told.add(report.reporter_id)
                 notices.append(

@@ -61,3 +61,16 @@ def test_atheris_runs_where_installed_and_says_so_where_not(tmp_path) -> None:
         assert result["exit_code"] == 0, result.get("output_tail")
         assert result["findings"] == []
         assert result["number_of_executed_units"] > 0
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "punycode"])
+def test_what_the_structured_fuzzer_found_stays_fixed(charset: str) -> None:
+    # Found by the "structured" strategy: Message.get_payload() decodes 8-bit bytes with the
+    # declared charset and only catches LookupError, while these codecs raise UnicodeError.
+    from tapecut.intake.parsing import parse_message
+
+    raw = (
+        f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + b"\x8e\r\n"
+    assert isinstance(parse_message(raw).text, str)

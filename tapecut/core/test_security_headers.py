@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import runpy
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
+from tapecut import settings as settings_module
 from tapecut.core.security import POLICY, SecurityHeadersMiddleware
 from tapecut.triage.personas import PASSWORD, make_user
 
@@ -57,33 +56,28 @@ def test_pages_for_a_logged_in_person_are_not_stored(client):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def settings_under(env: dict[str, str]) -> dict[str, object]:
-    """Settings as a fresh process reads them from this environment."""
-    code = (
-        "import json, django; from django.conf import settings as s; django.setup(); "
-        "print(json.dumps({k: getattr(s, k) for k in ('SESSION_COOKIE_SECURE', "
-        "'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'TAPECUT_REQUIRE_2FA', "
-        "'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'CSRF_COOKIE_HTTPONLY', 'SESSION_COOKIE_HTTPONLY')}))"
-    )
-    clean = {k: v for k, v in os.environ.items() if k not in {"TAPECUT_HTTPS", "DEBUG"}}
-    out = subprocess.run(
-        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, check=True
-    )
-    return json.loads(out.stdout.decode().strip().splitlines()[-1])
+def settings_under(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> dict[str, Any]:
+    """The settings module as it reads this environment (run afresh; Django's own settings
+    object is left alone)."""
+    for name in ("TAPECUT_HTTPS", "DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(settings_module.__file__ or "")
 
 
-def test_https_turns_on_secure_cookies_hsts_and_two_factor_login():
-    on = settings_under({"TAPECUT_HTTPS": "true"})
+def test_https_turns_on_secure_cookies_hsts_and_two_factor_login(monkeypatch):
+    on = settings_under(monkeypatch, {"TAPECUT_HTTPS": "true"})
     assert on["SESSION_COOKIE_SECURE"] is True and on["CSRF_COOKIE_SECURE"] is True
     assert on["SECURE_HSTS_SECONDS"] == 31536000
     assert on["TAPECUT_REQUIRE_2FA"] is True
-    off = settings_under({})
+    off = settings_under(monkeypatch, {})
     assert off["SESSION_COOKIE_SECURE"] is False and off["SECURE_HSTS_SECONDS"] == 0
     assert off["TAPECUT_REQUIRE_2FA"] is False  # the local demo and the tests
     for both in (on, off):
         assert both["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
         assert both["CSRF_COOKIE_HTTPONLY"] is True and both["SESSION_COOKIE_HTTPONLY"] is True
-    debug = settings_under({"TAPECUT_HTTPS": "true", "DEBUG": "true"})
+    debug = settings_under(monkeypatch, {"TAPECUT_HTTPS": "true", "DEBUG": "true"})
     assert debug["TAPECUT_REQUIRE_2FA"] is False
 
 

@@ -72,19 +72,31 @@ def browser() -> Iterator[Any]:
             os.environ[ASYNC_UNSAFE] = before
 
 
+# The database's rows as migrations left them, kept by pytest-django for serialized_rollback.
+_MIGRATION_ROWS: dict[str, str] = {}
+
+
+def keep_migration_rows() -> None:
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            _MIGRATION_ROWS[connection.alias] = contents
+
+
 @pytest.fixture(scope="package", autouse=True)
 def migration_rows_given_back(django_db_blocker: Any) -> Iterator[None]:
     """The flush after the last browser test leaves the tables empty; give back the rows that
-    migrations made, for the transactional tests of other packages that run after these."""
+    migrations made, for the transactional tests of other packages that run after these.
+    (Read during the tests: Django keeps connections per event loop, and Playwright's loop is
+    gone by now.)"""
     yield
     from django.db import connections
 
     with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            print("GIVING BACK", connection.alias, bool(contents))
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+        for alias, contents in _MIGRATION_ROWS.items():
+            connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @dataclass
@@ -167,6 +179,7 @@ class Browsing:
 def browsing(browser: Any, live_server: Any) -> Iterator[Browsing]:
     base = live_server.url
     parts = urlsplit(base)
+    keep_migration_rows()
     session = Browsing(browser, base, Watch(origin=f"{parts.scheme}://{parts.netloc}"))
     yield session
     session.close()

@@ -206,7 +206,10 @@ def payload_bytes(part: Message, out: Collected) -> bytes:
     """The decoded payload; malformed transfer encodings give what can be recovered."""
     encoding = split_params(raw_field(part, "content-transfer-encoding"))[0]
     if encoding == "base64":
-        text = part.get_payload()
+        try:
+            text = part.get_payload()
+        except UnicodeError:  # 8-bit bytes and a charset like "undefined" or "idna" (fuzzing)
+            text = None
         if isinstance(text, str):
             decoded, note = _base64(text.encode("ascii", "replace"))
             out.note(note)

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 from django.db import connection
+from django.db.models import Count
 
 from tapecut.analysis import ann
 from tapecut.analysis.models import LshBand, ReportAnalysis
@@ -25,6 +26,11 @@ ANN_K = 10
 MIN_JACCARD = 0.3
 MIN_SEMANTIC = 0.5
 BUCKET_QUERY_CHUNK = 2000
+# Buckets with more stored reports than this are read only for their latest POPULAR_KEEP,
+# and at most MAX_POPULAR_QUERIES of them per batch (the ANN index still sees the rest).
+POPULAR_BUCKET = 50
+POPULAR_KEEP = 8
+MAX_POPULAR_QUERIES = 200
 
 
 @dataclass(frozen=True)
@@ -129,17 +135,39 @@ def _stored_hits(ids: list[int], hashes: np.ndarray, empty: np.ndarray) -> list[
         if not empty[row]:
             for bucket in hashes[row].tolist():
                 owners[bucket].append(rid)
-    buckets = list(owners)
     hits: list[tuple[int, int]] = []
     mine = set(ids)
-    for start in range(0, len(buckets), BUCKET_QUERY_CHUNK):
-        chunk = buckets[start : start + BUCKET_QUERY_CHUNK]
-        for other, bucket in LshBand.objects.filter(bucket__in=chunk).values_list(
-            "report_id", "bucket"
-        ):
+    for bucket, others in _bucket_members(list(owners)):
+        for other in others:
             if other not in mine:
                 hits += [(rid, other) for rid in owners[bucket]]
     return hits
+
+
+def _bucket_members(buckets: list[int]) -> list[tuple[int, list[int]]]:
+    """Stored reports per bucket. A bucket shared by very many reports (a stock phrase) gives
+    only its latest few: reading thousands of rows for it would say little and cost much."""
+    out: list[tuple[int, list[int]]] = []
+    for start in range(0, len(buckets), BUCKET_QUERY_CHUNK):
+        chunk = buckets[start : start + BUCKET_QUERY_CHUNK]
+        sizes = dict(
+            LshBand.objects.filter(bucket__in=chunk)
+            .values_list("bucket")
+            .annotate(n=Count("id"))
+            .values_list("bucket", "n")
+        )
+        small = [b for b, n in sizes.items() if n <= POPULAR_BUCKET]
+        members: dict[int, list[int]] = defaultdict(list)
+        for other, bucket in LshBand.objects.filter(bucket__in=small).values_list(
+            "report_id", "bucket"
+        ):
+            members[bucket].append(other)
+        out += list(members.items())
+        popular = sorted((b for b, n in sizes.items() if n > POPULAR_BUCKET), key=sizes.get)
+        for bucket in popular[:MAX_POPULAR_QUERIES]:
+            latest = LshBand.objects.filter(bucket=bucket).order_by("-report_id")
+            out.append((bucket, list(latest.values_list("report_id", flat=True)[:POPULAR_KEEP])))
+    return out
 
 
 def _store_bands(ids: list[int], hashes: np.ndarray, empty: np.ndarray) -> None:
