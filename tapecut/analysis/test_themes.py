@@ -86,3 +86,16 @@ def test_recluster_keeps_theme_ids_and_drops_empty_themes() -> None:
     assert Theme.objects.filter(report_count=0).count() == 0
     total = sum(Theme.objects.values_list("report_count", flat=True))
     assert total == len(TRAVEL)
+
+
+@pytest.mark.django_db
+def test_an_empty_theme_that_a_change_points_at_is_kept() -> None:
+    from django.apps import apps
+
+    from tapecut.analysis.recluster import _drop_empty
+
+    kept, dropped = Theme.objects.create(), Theme.objects.create()
+    change = apps.get_model("triage", "Change").objects.create(title="Fewer signatures")
+    change.themes.add(kept)
+    assert _drop_empty({kept.pk, dropped.pk}) == 1
+    assert list(Theme.objects.values_list("id", flat=True)) == [kept.pk]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -83,24 +84,16 @@ class Installation:
     # --- processes ------------------------------------------------------------------------
 
     def start(self, name: str, args: list[str], **extra: str) -> subprocess.Popen[bytes]:
+        """Start ``python -m ARGS`` in the background, its output in ``log(name)``."""
         with self.log_path(name).open("ab") as log:
-            proc = _smtpenv.start(["tapecut", *args], self.env(**extra), log)
+            proc = _smtpenv.start(args, self.env(**extra), log)
         self.procs.append(proc)
         return proc
-
-    def run(self, args: list[str], **extra: str) -> str:
-        """Run ``python -m ARGS`` to the end in this installation's environment; its output."""
-        result = subprocess.run(  # noqa: S603 - our own modules, run by the tests
-            [sys.executable, "-m", *args], env=self.env(**extra), capture_output=True, check=False
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"{args} failed: {result.stderr.decode()[-3000:]}")
-        return result.stdout.decode()
 
     def smtpd(self, name: str, *, wait: bool = True, **extra: str) -> int:
         """Start ``tapecut smtpd`` on a free port; return the port (once it greets)."""
         port = _smtpenv.free_port()
-        self.start(name, ["smtpd", "--port", str(port)], **extra)
+        self.start(name, ["tapecut", "smtpd", "--port", str(port)], **extra)
         if wait:
             self.wait_smtpd(name, port)
         return port
@@ -113,7 +106,7 @@ class Installation:
         self, name: str, kinds: list[str], *, wait: bool = True, **extra: str
     ) -> subprocess.Popen[bytes]:
         """Start ``tapecut worker`` (and wait until it says that it runs)."""
-        proc = self.start(name, ["worker", "--kinds", *kinds], **extra)
+        proc = self.start(name, ["tapecut", "worker", "--kinds", *kinds], **extra)
         if wait:
             self.wait_worker(name)
         return proc
@@ -134,9 +127,16 @@ class Installation:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop_all(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                _smtpenv.stop(proc, timeout=20)
+        """SIGTERM to every process still running at once, then wait for each."""
+        running = [proc for proc in self.procs if proc.poll() is None]
+        for proc in running:
+            proc.send_signal(signal.SIGTERM)
+        for proc in running:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
     # --- what the database holds ----------------------------------------------------------
 

@@ -37,9 +37,10 @@ def test_a_job_killed_mid_send_is_taken_over_and_no_mail_goes_out_twice(
         EMAIL_FILE_PATH=str(inst.var_dir / "outbox"),
         FAULTS_MAIL_MARKS=str(marks),
     )
-    inst.run(["tapecut.faults.child", "seed", str(REPORTS)])
-
-    first = inst.worker("worker-1", KINDS, FAULTS_MAIL_STALL_AT="2")
+    # Stores the reports, then runs as `tapecut worker --kinds …` (tapecut.faults.child).
+    first = inst.start(
+        "worker-1", ["tapecut.faults.child", "seed", str(REPORTS), *KINDS], FAULTS_MAIL_STALL_AT="2"
+    )
     wait_for(lambda: marks.is_dir() and len(list(marks.iterdir())) == 2, 60, "the 2nd mail")
     first.send_signal(signal.SIGKILL)
     first.wait()

@@ -163,7 +163,9 @@ def _bucket_members(buckets: list[int]) -> list[tuple[int, list[int]]]:
         ):
             members[bucket].append(other)
         out += list(members.items())
-        popular = sorted((b for b, n in sizes.items() if n > POPULAR_BUCKET), key=sizes.get)
+        popular = sorted(
+            (b for b, n in sizes.items() if n > POPULAR_BUCKET), key=lambda b: sizes[b]
+        )
         for bucket in popular[:MAX_POPULAR_QUERIES]:
             latest = LshBand.objects.filter(bucket=bucket).order_by("-report_id")
             out.append((bucket, list(latest.values_list("report_id", flat=True)[:POPULAR_KEEP])))
