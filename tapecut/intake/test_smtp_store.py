@@ -56,8 +56,11 @@ def test_other_database_errors_close_the_connection_and_are_not_repeated() -> No
     conn.close.assert_called_once()
 
 
-def test_sqlite_uses_two_store_threads_by_default(settings) -> None:
+def test_store_threads_default_by_database_and_follow_the_setting(settings) -> None:
+    from django.db import connection
+
     settings.TAPECUT_SMTP_STORE_THREADS = 0
-    assert smtp_server.store_thread_count() == 2
+    expected = 2 if connection.vendor == "sqlite" else 4
+    assert smtp_server.store_thread_count() == expected
     settings.TAPECUT_SMTP_STORE_THREADS = 3
     assert smtp_server.store_thread_count() == 3
