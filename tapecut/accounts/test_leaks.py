@@ -141,7 +141,7 @@ def logical_dump(skip_tables: tuple[str, ...]) -> bytes:
     for model in apps.get_models(include_auto_created=True):
         if model._meta.db_table in skip_tables:
             continue
-        for row in model.objects.values_list():
+        for row in model._default_manager.values_list():
             for value in row:
                 if isinstance(value, (bytes, memoryview)):
                     chunks.append(bytes(value))
