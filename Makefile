@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 LINTED := tapecut conftest.py
 
-.PHONY: install run demo test lint typecheck test-deps pytest pytest-pg clean
+.PHONY: install run demo test lint typecheck audit test-deps pytest pytest-pg clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,7 +51,11 @@ pytest: install test-deps
 pytest-pg: install test-deps
 	$(call in_fresh_var_dir,scripts/with-postgres.sh $(PYTEST))
 
-test: lint typecheck pytest pytest-pg
+# Known vulnerabilities in the installed packages (says loudly when the service is unreachable).
+audit: install
+	sh scripts/audit-deps.sh
+
+test: lint typecheck audit pytest pytest-pg
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache
