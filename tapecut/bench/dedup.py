@@ -210,7 +210,18 @@ def pairwise(truth: np.ndarray, labels: np.ndarray) -> dict[str, float]:
         "recall": round(recall, 4),
         "f1": round(f1, 4),
         "groups": len(np.unique(labels)),
+        "distinct_grouped": _loners_grouped(truth, labels),
     }
+
+
+def _loners_grouped(truth: np.ndarray, labels: np.ndarray) -> int:
+    """Reports alone in their true group that were put with others: the false merges that
+    pairwise precision hides when campaigns hold most of the pairs."""
+    true_size = np.unique(truth, return_inverse=True, return_counts=True)
+    found_size = np.unique(labels, return_inverse=True, return_counts=True)
+    alone = true_size[2][true_size[1]] == 1
+    grouped = found_size[2][found_size[1]] > 1
+    return int((alone & grouped).sum())
 
 
 def _progress(what: str, done: int, total: int) -> None:
@@ -258,6 +269,7 @@ def _summary(result: dict[str, Any]) -> str:
             r = result[name]
             lines.append(
                 f"  {name:10} {r['wall_s']:8.1f} s wall {r['cpu_s']:8.1f} s cpu  "
-                f"precision {r['precision']:.3f} recall {r['recall']:.3f} groups {r['groups']:,}"
+                f"precision {r['precision']:.3f} recall {r['recall']:.3f} groups {r['groups']:,} "
+                f"(distinct reports grouped: {r['distinct_grouped']:,})"
             )
     return "\n".join(lines)

@@ -38,6 +38,7 @@ def test_pairwise_precision_and_recall() -> None:
     assert scores["precision"] == 0.5
     assert scores["recall"] == 0.5
     assert scores["groups"] == 3
+    assert scores["distinct_grouped"] == 1  # report 5 was alone and was grouped
 
 
 def test_campaign_copies_differ_but_keep_their_letter() -> None:
