@@ -1,42 +1,11 @@
-"""``tapecut bench NAME …``: benchmark commands, one module each in ``tapecut.bench``.
-
-A module defines ``HELP``, ``add_arguments(parser)`` and ``run(options, out) -> dict``; the dict
-is printed as one JSON object on the last line.
-"""
+"""``tapecut bench NAME …``: benchmark commands, one module each in ``tapecut.bench``."""
 
 from __future__ import annotations
 
-import importlib
-import json
-import pkgutil
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-
 import tapecut.bench
+from tapecut.core.plugin_commands import PackageCommand
 
 
-def bench_modules() -> dict[str, Any]:
-    found = {}
-    for info in pkgutil.iter_modules(tapecut.bench.__path__):
-        if info.name.startswith("_") or info.name.startswith("test"):
-            continue
-        module = importlib.import_module(f"tapecut.bench.{info.name}")
-        if hasattr(module, "run"):
-            found[info.name.replace("_", "-")] = module
-    return found
-
-
-class Command(BaseCommand):
+class Command(PackageCommand):
     help = "Run a benchmark; its last output line is one JSON object."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="bench", required=True)
-        for name, module in sorted(bench_modules().items()):
-            p = sub.add_parser(name, help=getattr(module, "HELP", ""))
-            module.add_arguments(p)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        module = bench_modules()[options["bench"]]
-        result = module.run(options, self.stdout)
-        self.stdout.write(json.dumps(result, default=str))
+    package = tapecut.bench
