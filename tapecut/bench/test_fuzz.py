@@ -74,3 +74,15 @@ def test_what_the_structured_fuzzer_found_stays_fixed(charset: str) -> None:
         "Content-Transfer-Encoding: base64\r\n\r\n"
     ).encode() + b"\x8e\r\n"
     assert isinstance(parse_message(raw).text, str)
+
+
+def test_what_atheris_found_is_rejected_with_a_reason() -> None:
+    # Found by atheris: the standard library raised ValueError for an RFC 2231 boundary whose
+    # charset holds a NUL byte. It must go to quarantine with a reason, not crash the job.
+    from tapecut.intake.parsing import MessageRejected, parse_message
+
+    raw = (
+        b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary*=x\x00y''abc\r\n\r\nhi\r\n"
+    )
+    with pytest.raises(MessageRejected, match="MIME structure cannot be read"):
+        parse_message(raw)

@@ -120,6 +120,10 @@ def _load(raw: bytes) -> Message:
         return email.message_from_bytes(raw, policy=policy.compat32)
     except RecursionError as exc:
         raise MessageRejected("The message's parts are nested too deeply to read.") from exc
+    except ValueError as exc:
+        # The standard library's own parser gives up, e.g. on an RFC 2231 boundary whose
+        # charset holds a NUL byte (found by `tapecut bench fuzz`).
+        raise MessageRejected(f"The message's MIME structure cannot be read: {exc}.") from exc
 
 
 MAX_CONTENT_FIELD_BYTES = 32_000
