@@ -109,7 +109,12 @@ def measure_database(db: str, options: dict[str, Any], wrk: str) -> dict[str, An
         meters["web"] = server_proc.pid
         load = Load(port, filled["sessions"], options, wrk, var_dir, meters)
         pages = {name: load.page(name) for name in PAGES}
-        return {"fill_s": filled["fill_s"], "counts": filled["counts"], "pages": pages}
+        return {
+            "source": filled["source"],
+            "fill_s": filled["fill_s"],
+            "counts": filled["counts"],
+            "pages": pages,
+        }
 
 
 def _fill(env: dict[str, str], reports: int, seed: int) -> dict[str, Any]:

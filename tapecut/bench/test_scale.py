@@ -53,3 +53,14 @@ def test_the_wrk_script_has_every_session_and_prints_one_json_line() -> None:
     assert 'local sessions = {"aaa", "bbb"}' in script
     assert "latency:percentile(95)" in script
     assert "%%" not in script and "WRK {" in script
+
+
+def test_without_the_shared_data_the_demo_mailbox_is_used(monkeypatch, tmp_path) -> None:
+    from tapecut.bench import _sentences
+
+    monkeypatch.setattr(_sentences, "SHARED", tmp_path / "absent")
+    corpus = _sentences.load()
+    assert corpus.source.startswith("demo mailbox")
+    assert "absent" in corpus.source
+    assert len(corpus.sentences) > 50
+    assert len(set(corpus.sentences)) == len(corpus.sentences)

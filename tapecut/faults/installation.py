@@ -9,7 +9,6 @@ transaction or a setting with what it tests.
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -71,12 +70,14 @@ class Installation:
     @classmethod
     def sqlite(cls, var_dir: Path, template: Path, **extra: str) -> Installation:
         var_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(template, var_dir / SQLITE_NAME)
+        # SQLite's backup, not a file copy: it also takes what is still in the template's WAL.
+        source, target = sqlite3.connect(template), sqlite3.connect(var_dir / SQLITE_NAME)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
         return cls(var_dir, "", dict(extra))
-
-    @property
-    def vendor(self) -> str:
-        return "postgresql" if self.database_url else "sqlite"
 
     def env(self, **extra: str) -> dict[str, str]:
         return child_env(self.var_dir, self.database_url, **{**self.extra, **extra})

@@ -39,7 +39,8 @@ def signatures(shingle_sets: list[set[str]]) -> np.ndarray:
     rows = [i for i, s in enumerate(shingle_sets) if s]
     if not rows:
         return out
-    tokens = [sorted(shingle_sets[i]) for i in rows]
+    # MinHash takes a minimum over the set, so order does not matter: no sort (it cost ~25 %).
+    tokens = [list(shingle_sets[i]) for i in rows]
     if backend() == "rensa":
         import rensa
 
