@@ -7,6 +7,7 @@ says ``"suppressed": true`` and carries no figures about reports, as the dashboa
 # No "from __future__ import annotations" here: django-ninja must resolve the types when it
 # builds the schema, and strings from this module defeat it.
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -171,10 +172,7 @@ def funnel(request: HttpRequest) -> dict[str, Any]:
     description=FILTERS_DOC,
 )
 def speed_figures(request: HttpRequest) -> dict[str, Any]:
-    sel = _selection(request)
-    if sel.suppressed:
-        return {**_envelope(sel), "speed": None}
-    return {**_envelope(sel), "speed": speed.speed(sel, metrics.linked_changes(sel))}
+    return _figures_of_linked_changes(request, "speed", speed.speed)
 
 
 @router.get(
@@ -184,10 +182,17 @@ def speed_figures(request: HttpRequest) -> dict[str, Any]:
     description=FILTERS_DOC,
 )
 def impact(request: HttpRequest) -> dict[str, Any]:
+    return _figures_of_linked_changes(request, "impact", metrics.impact)
+
+
+def _figures_of_linked_changes(
+    request: HttpRequest, key: str, compute: Callable[[Any, Any], Any]
+) -> dict[str, Any]:
+    """Figures about the selection's changes, or none when the selection is too small."""
     sel = _selection(request)
     if sel.suppressed:
-        return {**_envelope(sel), "impact": None}
-    return {**_envelope(sel), "impact": metrics.impact(sel, metrics.linked_changes(sel))}
+        return {**_envelope(sel), key: None}
+    return {**_envelope(sel), key: compute(sel, metrics.linked_changes(sel))}
 
 
 @router.get(
