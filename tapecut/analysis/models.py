@@ -48,7 +48,12 @@ class Theme(models.Model):
         ordering = ["-report_count", "-id"]
 
     def __str__(self) -> str:
-        return self.title or ", ".join(self.keywords[:3]) or f"Theme {self.pk}"
+        return self.label_for(self.pk, self.title, self.keywords)
+
+    @staticmethod
+    def label_for(pk: int | None, title: str, keywords: list[str] | None) -> str:
+        """The theme's name: its title, else its first keywords (for lists built from rows)."""
+        return title or ", ".join((keywords or [])[:3]) or f"Theme {pk}"
 
     @property
     def label(self) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from tapecut.accounts.roles import ADMIN, LEADER, TRIAGER, role_required
@@ -21,32 +24,61 @@ from tapecut.insights.selection import FilterError, Filters, parse_filters, sele
 from tapecut.intake.models import Channel, Reporter
 
 READERS = (LEADER, TRIAGER, ADMIN)
+T = TypeVar("T")
+
+
+def _reused(key: str, make: Callable[[], T]) -> T:
+    """``make()``, reused for a short while (TAPECUT_INSIGHTS_CACHE_SECONDS; 0 turns it off)."""
+    seconds = settings.TAPECUT_INSIGHTS_CACHE_SECONDS
+    if seconds <= 0:
+        return make()
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, seconds)
+    return found  # type: ignore[no-any-return]
+
+
+def _key(kind: str, filters: Filters) -> str:
+    # Labels (category names, "unknown") are in the active language, so it is part of the key.
+    raw = json.dumps([get_language(), filters.as_query()], sort_keys=True)
+    return f"insights:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cached_dashboard(filters: Filters) -> metrics.Dashboard:
-    """The figures for these filters, reused for a short while (TAPECUT_INSIGHTS_CACHE_SECONDS).
+    """The figures for these filters, reused for a short while."""
+    return _reused(_key("dashboard", filters), lambda: metrics.dashboard(select(filters)))
 
-    Labels (category names, "unknown") are in the active language, so it is part of the key.
-    """
-    seconds = settings.TAPECUT_INSIGHTS_CACHE_SECONDS
-    if seconds <= 0:
-        return metrics.dashboard(select(filters))
-    raw = json.dumps([get_language(), filters.as_query()], sort_keys=True)
-    key = "insights:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = metrics.dashboard(select(filters))
-        cache.set(key, found, seconds)
-    return found
+
+def dashboard_body(request: HttpRequest, filters: Filters) -> str:
+    """The figures, charts and tables as HTML, reused like the figures they show: drawing
+    the charts cost more than everything else on a page served from the cache."""
+
+    def render_body() -> str:
+        data = cached_dashboard(filters)
+        query = urlencode(filters.as_query())
+        context = {
+            "data": data,
+            "charts": present.dashboard_charts(data),
+            "breakdown_tables": present.breakdown_tables(data),
+            "query": query,
+            "exports": list(exports.KINDS.items()),
+            "min_group": MIN_GROUP,
+        }
+        return render_to_string("insights/_body.html", context, request)
+
+    return mark_safe(_reused(_key("body", filters), render_body))  # noqa: S308 - our template
 
 
 def filter_choices() -> dict[str, Any]:
-    units = (
-        Reporter.objects.exclude(unit="").order_by("unit").values_list("unit", flat=True).distinct()
-    )
+    def units() -> list[str]:
+        found = Reporter.objects.exclude(unit="").order_by("unit").values_list("unit", flat=True)
+        return list(found.distinct())
+
     return {
         "categories": Category.objects.order_by("position", "slug"),
-        "units": list(units),
+        # Distinct units scan every reporter: reused like the figures.
+        "units": _reused("insights:units", units),
         "channels": Channel.choices,
     }
 
@@ -59,16 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except FilterError as exc:
         context.update(error=str(exc), filters=Filters())
         return render(request, "insights/dashboard.html", context, status=400)
-    data = cached_dashboard(filters)
-    query = urlencode(filters.as_query())
-    context.update(
-        filters=filters,
-        data=data,
-        charts=present.dashboard_charts(data),
-        breakdown_tables=present.breakdown_tables(data),
-        query=query,
-        exports=list(exports.KINDS.items()),
-    )
+    context.update(filters=filters, body=dashboard_body(request, filters))
     return render(request, "insights/dashboard.html", context)
 
 

@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from tapecut.analysis.models import Category, Theme
 from tapecut.intake.models import Channel, Mode, Report
 from tapecut.triage.models import Change
+from tapecut.triage.widgets import (
+    QuickDateInput,
+    QuickSelect,
+    QuickTextInput,
+    themes_for_choice,
+)
 
 EMPTY: list[tuple[str, Any]] = [("", "—")]
 # <input type="date"> takes ISO dates only, whatever the page's language.
@@ -23,25 +29,44 @@ MODES: list[tuple[str, Any]] = list(Mode.choices)
 
 
 class InboxFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=EMPTY + STATUSES)
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False, to_field_name="slug"
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=QuickTextInput)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=EMPTY + STATUSES, widget=QuickSelect
     )
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), required=False)
-    language = forms.CharField(label=_("Language"), required=False, max_length=8)
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=EMPTY + CHANNELS)
-    mode = forms.ChoiceField(label=_("Identity"), required=False, choices=EMPTY + MODES)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        to_field_name="slug",
+        widget=QuickSelect,
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=themes_for_choice(), required=False, widget=QuickSelect
+    )
+    language = forms.CharField(
+        label=_("Language"), required=False, max_length=8, widget=QuickTextInput
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=EMPTY + CHANNELS, widget=QuickSelect
+    )
+    mode = forms.ChoiceField(
+        label=_("Identity"), required=False, choices=EMPTY + MODES, widget=QuickSelect
+    )
     since = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        widget=QuickDateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
     until = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+        widget=QuickDateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
+
+    def __init__(self, *args: Any, themes: list[tuple[Any, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if themes is not None:  # the view's list, shared with the bulk form: one query
+            self.fields["theme"].widget.choices = themes
 
     def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -86,3 +86,36 @@ def test_bulk_actions(reports, client_as):  # type: ignore[no-untyped-def]
     # Nothing chosen to set: an error, and nothing changes.
     page = client.post("/inbox/", {"reports": [reports["canteen"].pk]}, follow=True)
     assert "Choose a theme, a category or a status" in page.content.decode()
+
+
+def test_rows_escape_what_reporters_wrote(client_as):  # type: ignore[no-untyped-def]
+    report = make_report('<script>alert("x")</script> & "quotes"', "text")
+    theme = make_theme("<b>Bold</b> theme", [report])
+    html = client_as("triager").get("/inbox/").content.decode()
+    assert "<script>alert" not in html and "<b>Bold</b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    assert f'<a href="/themes/{theme.pk}/">&lt;b&gt;Bold&lt;/b&gt; theme</a>' in html
+    assert f'<a href="/reports/{report.pk}/">' in html
+    assert f'aria-label="Select report {report.pk}"' in html
+
+
+def test_a_report_without_analysis_or_subject_still_shows(client_as):  # type: ignore[no-untyped-def]
+    report = make_report("", "No subject at all.")
+    ReportAnalysis.objects.filter(report=report).delete()
+    html = client_as("triager").get("/inbox/").content.decode()
+    assert f'<a href="/reports/{report.pk}/">(no subject)</a>' in html
+    assert "No reports match." not in html
+
+
+def test_theme_lists_follow_renames_and_keep_the_choice(reports, client_as):  # type: ignore[no-untyped-def]
+    client = client_as("triager")
+    theme = make_theme("Travel", [reports["travel"]])
+    assert f'<option value="{theme.pk}">Travel</option>' in client.get("/inbox/").content.decode()
+    theme.title = "Travel & expenses"
+    theme.save()
+    page = client.get(f"/inbox/?theme={theme.pk}").content.decode()
+    # Once chosen in the filter (selected), once offered for the bulk action.
+    assert f'<option value="{theme.pk}" selected>Travel &amp; expenses</option>' in page
+    assert f'<option value="{theme.pk}">Travel &amp; expenses</option>' in page
+    added = make_theme("Canteen hours", [reports["canteen"]])
+    assert f'value="{added.pk}">Canteen hours<' in client.get("/inbox/").content.decode()

@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tapecut.analysis.models import Category, Theme
+from tapecut.analysis.models import Category
 from tapecut.intake.models import Report
 from tapecut.triage import actions, review
 from tapecut.triage.access import can, require
 from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
+from tapecut.triage.inbox_rows import ROW_FIELDS, rows_html
 from tapecut.triage.models import SavedView
+from tapecut.triage.widgets import options_html, theme_choices
 
 PAGE_SIZE = 50
 
@@ -39,19 +41,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk(request)
-    form = InboxFilterForm(request.GET or None)
-    reports = Report.objects.select_related(
-        "reporter", "analysis__category", "analysis__theme"
-    ).order_by("-received_at", "-id")
+    themes = theme_choices()
+    form = InboxFilterForm(request.GET or None, themes=themes)
+    reports = (
+        Report.objects.select_related("reporter", "analysis__category", "analysis__theme")
+        .only(*ROW_FIELDS)
+        .order_by("-received_at", "-id")
+    )
     if form.is_bound:
         reports = form.apply(reports)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "rows": rows_html(page),
         "saved_views": SavedView.objects.filter(user_id=request.user.pk or 0),
         "save_form": SavedViewForm(initial={"query": request.GET.urlencode()}),
-        "themes": Theme.objects.order_by("title", "id"),
+        "theme_options": options_html(themes),
         "categories": Category.objects.filter(active=True),
         "statuses": Report.Status.choices,
         "query": request.GET.urlencode(),
