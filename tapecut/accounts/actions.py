@@ -25,17 +25,12 @@ from tapecut.accounts.models import Token
 from tapecut.accounts.roles import CUSTODIAN, ROLES, has_role
 from tapecut.core import audit, jobs
 from tapecut.intake import identity
-from tapecut.intake.actions import (
-    PARSE_JOB,
-    Outcome,
-    add_message_ref,
-    do_process_inbound,
-    do_store_inbound,
-)
 from tapecut.intake.form import Upload, compose_message
 from tapecut.intake.models import Channel, FollowUp, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message
+from tapecut.intake.processing import Outcome, add_message_ref, do_process_inbound
 from tapecut.intake.signals import followup_created
+from tapecut.intake.storing import PARSE_JOB, do_store_inbound
 
 log = logging.getLogger(__name__)
 

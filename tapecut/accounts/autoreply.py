@@ -26,10 +26,11 @@ from tapecut.accounts.actions import do_issue_receipt
 from tapecut.accounts.models import PendingMail
 from tapecut.core import audit, jobs
 from tapecut.intake import identity
-from tapecut.intake.actions import add_message_ref, raw_bytes
 from tapecut.intake.form import our_domain
 from tapecut.intake.mime_headers import first_id
 from tapecut.intake.models import Channel, Mode, Report
+from tapecut.intake.processing import add_message_ref
+from tapecut.intake.storing import raw_bytes
 
 log = logging.getLogger(__name__)
 

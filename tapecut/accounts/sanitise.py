@@ -22,9 +22,9 @@ from django.conf import settings
 
 from tapecut.accounts import crypto
 from tapecut.intake import identity
-from tapecut.intake.actions import raw_bytes
 from tapecut.intake.models import InboundMessage
 from tapecut.intake.parsing import ParsedMessage, parse_message
+from tapecut.intake.storing import raw_bytes
 
 PHONE = "[phone removed]"
 # Where the parser found no signature: the RFC 3676 delimiter still marks one.

@@ -23,8 +23,8 @@ from tapecut.accounts.testing import (
 )
 from tapecut.core.models import AuditEvent
 from tapecut.intake import identity
-from tapecut.intake.actions import raw_bytes
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report
+from tapecut.intake.storing import raw_bytes
 
 ANON = "anonymous@corp.example"
 REASON = "Court order 12/2026 requires the sender's identity"

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from tapecut.accounts.actions import do_grant_role
 from tapecut.core import jobs
-from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import InboundMessage
+from tapecut.intake.processing import do_process_inbound
+from tapecut.intake.storing import do_store_inbound
 
 
 @dataclass(frozen=True)

@@ -137,8 +137,8 @@ def _count_here() -> None:
     import django
 
     django.setup()
-    from tapecut.intake.actions import raw_bytes
     from tapecut.intake.models import InboundMessage
+    from tapecut.intake.storing import raw_bytes
 
     counts: dict[str, int] = {}
     for msg in InboundMessage.objects.order_by("pk").iterator():

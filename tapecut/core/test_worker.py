@@ -17,8 +17,8 @@ from django.db.backends.signals import connection_created
 from tapecut.core import jobs
 from tapecut.core.management.commands.worker import StopFlag, nap, split_kinds, work
 from tapecut.core.models import Job
-from tapecut.intake.actions import PARSE_JOB, do_store_inbound
 from tapecut.intake.models import InboundMessage, Report
+from tapecut.intake.storing import PARSE_JOB, do_store_inbound
 
 COUNT_JOB = "test.worker.count"
 SIGNAL_JOB = "test.worker.signal"

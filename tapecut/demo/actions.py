@@ -16,8 +16,9 @@ from django.contrib.auth.models import AbstractUser
 from tapecut.analysis.actions import ANALYSE_JOB, do_recluster
 from tapecut.core import audit, jobs
 from tapecut.demo.corpus import DemoMessage, build_messages
-from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import Channel, InboundMessage
+from tapecut.intake.processing import do_process_inbound
+from tapecut.intake.storing import do_store_inbound
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from tapecut.intake.actions import do_process_inbound, do_store_inbound
 from tapecut.intake.models import Report
+from tapecut.intake.processing import do_process_inbound
+from tapecut.intake.storing import do_store_inbound
 from tapecut.triage.personas import make_user
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -31,7 +31,7 @@ def seed(count: int) -> None:
     import django
 
     django.setup()
-    from tapecut.intake.actions import do_store_inbound
+    from tapecut.intake.storing import do_store_inbound
 
     for n in range(count):
         do_store_inbound(

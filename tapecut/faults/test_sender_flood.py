@@ -13,9 +13,9 @@ import pytest
 from tapecut.bench import _smtpenv
 from tapecut.faults.flood import Flood
 from tapecut.faults.installation import MARKER
-from tapecut.intake.actions import raw_bytes
 from tapecut.intake.models import InboundMessage
 from tapecut.intake.smtp_server import ServerThread
+from tapecut.intake.storing import raw_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -7,4 +7,4 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the intake job handlers (intake.parse) for ``tapecut worker``.
-        from tapecut.intake import actions  # noqa: F401
+        from tapecut.intake import processing  # noqa: F401

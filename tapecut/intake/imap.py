@@ -22,9 +22,9 @@ from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMe
 from imap_tools.mailbox import BaseMailBox
 
 from tapecut.envconf import env_str
-from tapecut.intake.actions import do_store_inbound
 from tapecut.intake.addresses import normalise
 from tapecut.intake.models import Channel
+from tapecut.intake.storing import do_store_inbound
 
 log = logging.getLogger(__name__)
 

@@ -92,7 +92,7 @@ def accepted_recipients() -> frozenset[str]:
 
 def store_message(raw: bytes, sender: str, recipients: list[str]) -> tuple[int, bool]:
     """Store and commit one message (runs in a store thread); return its id and whether new."""
-    from tapecut.intake.actions import do_store_inbound
+    from tapecut.intake.storing import do_store_inbound
 
     msg, created = do_store_inbound(
         raw, channel="smtp", envelope_from=sender, envelope_to=recipients
@@ -104,7 +104,7 @@ def store_messages(
     batch: list[tuple[bytes, str, list[str]]],
 ) -> list[tuple[int, bool] | Exception]:
     """Store several messages in the caller's transaction (group commit); see store_message."""
-    from tapecut.intake.actions import Arrival, do_store_inbound_many
+    from tapecut.intake.storing import Arrival, do_store_inbound_many
 
     return do_store_inbound_many(
         [Arrival(raw, "smtp", sender, tuple(rcpts)) for raw, sender, rcpts in batch]

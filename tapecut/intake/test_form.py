@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tapecut.accounts import receipts
 from tapecut.accounts.testing import make_user
 from tapecut.core.models import AuditEvent
-from tapecut.intake.actions import raw_bytes
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message
+from tapecut.intake.storing import raw_bytes
 
 URL = "/report/"
 

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from tapecut.accounts.models import ThrottleCounter
-from tapecut.intake.actions import raw_bytes
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import FollowUp, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message
+from tapecut.intake.storing import raw_bytes
 
 WRONG = "0000-1111-2222-3333"
 

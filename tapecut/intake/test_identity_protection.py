@@ -17,7 +17,6 @@ from tapecut.accounts.testing import (
 )
 from tapecut.core.models import AuditEvent, Job
 from tapecut.intake import identity
-from tapecut.intake.actions import raw_bytes
 from tapecut.intake.models import (
     Attachment,
     FollowUp,
@@ -28,6 +27,7 @@ from tapecut.intake.models import (
     Reporter,
 )
 from tapecut.intake.parsing import parse_message
+from tapecut.intake.storing import raw_bytes
 
 ANON = "anonymous@corp.example"
 MAIN = "bureaucracy@corp.example"

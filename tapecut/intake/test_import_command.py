@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tapecut.core.storage import StoreFull
-from tapecut.intake import actions
-from tapecut.intake.actions import raw_bytes
+from tapecut.intake import processing, storing
 from tapecut.intake.models import InboundMessage, Report
 from tapecut.intake.parsing import MessageRejected
+from tapecut.intake.storing import raw_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SHARED_EMAIL = Path(__file__).resolve().parents[3] / "shared" / "data" / "email"
@@ -82,7 +82,7 @@ def test_reimport_reports_everything_as_already_stored(corpus):
 @pytest.mark.django_db
 def test_a_message_stored_but_never_processed_is_finished_on_the_next_run(corpus):
     raw = (corpus / "maildir" / "new" / "1767700000.M2P200.mailhost").read_bytes()
-    actions.do_store_inbound(raw, channel="import", enqueue=False)  # as if the run had died here
+    storing.do_store_inbound(raw, channel="import", enqueue=False)  # as if the run had died here
     summary = run_import(str(corpus))
     assert summary["resumed"] == 1
     assert summary["already_stored"] == 1
@@ -112,7 +112,7 @@ def test_over_the_size_limit_is_an_error_in_the_summary(corpus, settings):
 
 @pytest.mark.django_db
 def test_rejected_and_failing_messages_are_quarantined_with_a_reason(corpus, monkeypatch):
-    real_parse = actions.parse_message
+    real_parse = processing.parse_message
 
     def picky(raw: bytes):
         if b"toner" in raw:
@@ -121,7 +121,7 @@ def test_rejected_and_failing_messages_are_quarantined_with_a_reason(corpus, mon
             raise RuntimeError("parser bug")
         return real_parse(raw)
 
-    monkeypatch.setattr(actions, "parse_message", picky)
+    monkeypatch.setattr(processing, "parse_message", picky)
     summary = run_import(str(corpus))
     assert summary["quarantined"] == 2
     assert outcomes(summary) == summary["new"] == 7
@@ -139,7 +139,7 @@ def test_a_processing_bug_quarantines_one_message_and_the_import_goes_on(corpus,
     def broken(*args, **kwargs):
         raise ValueError("reporter lookup broke")
 
-    monkeypatch.setattr(actions.identity, "resolve_reporter", broken)
+    monkeypatch.setattr(processing.identity, "resolve_reporter", broken)
     summary = run_import(str(corpus))
     assert summary["quarantined"] == 6  # every report and the reply; the auto-reply needs none
     assert summary["non_reports"] == 1

@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from tapecut.core.models import Job
 from tapecut.core.storage import StoreFull
-from tapecut.intake import actions
+from tapecut.intake import storing
 from tapecut.intake.models import InboundMessage, Mode
 from tapecut.intake.smtp_server import ServerThread
 
@@ -72,10 +72,10 @@ def test_good_message_is_stored_exactly_then_acknowledged(server: ServerThread) 
     with client(server) as smtp:
         assert send(smtp, raw) == (250, b"2.0.0 OK")
     msg = InboundMessage.objects.get()
-    assert actions.raw_bytes(msg) == raw
+    assert storing.raw_bytes(msg) == raw
     assert (msg.channel, msg.mode, msg.envelope_from) == ("smtp", Mode.NAMED, SENDER)
     assert msg.envelope_to == [TO]
-    job = Job.objects.get(kind=actions.PARSE_JOB)
+    job = Job.objects.get(kind=storing.PARSE_JOB)
     assert job.state == Job.State.PENDING
     assert job.payload == {"inbound_id": msg.pk}
 
@@ -115,7 +115,7 @@ def test_anonymous_recipient_is_stored_encrypted(server: ServerThread) -> None:
     msg = InboundMessage.objects.get()
     assert (msg.mode, msg.encrypted, msg.envelope_from) == (Mode.ANONYMOUS, True, "")
     assert raw not in msg.stored_bytes()
-    assert actions.raw_bytes(msg) == raw
+    assert storing.raw_bytes(msg) == raw
 
 
 @override_settings(TAPECUT_MAX_MESSAGE_BYTES=2000)
@@ -134,7 +134,7 @@ def test_too_big_gets_552_at_mail_from_and_after_data() -> None:
 
 def test_database_error_gets_451_and_nothing_is_acknowledged(server: ServerThread) -> None:
     failing = mock.patch.object(
-        actions, "do_store_inbound", side_effect=OperationalError("database is locked")
+        storing, "do_store_inbound", side_effect=OperationalError("database is locked")
     )
     with failing, client(server) as smtp:
         assert send(smtp, message()) == (451, b"4.3.0 Temporary failure, try again later")
@@ -189,11 +189,11 @@ def test_same_bytes_twice_are_stored_once(server: ServerThread) -> None:
         assert send(smtp, raw)[0] == 250
         assert send(smtp, raw)[0] == 250
     assert InboundMessage.objects.count() == 1
-    assert Job.objects.filter(kind=actions.PARSE_JOB).count() == 1
+    assert Job.objects.filter(kind=storing.PARSE_JOB).count() == 1
 
 
 def test_stopping_lets_a_store_in_progress_answer() -> None:
-    real = actions.do_store_inbound
+    real = storing.do_store_inbound
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.3)
@@ -202,7 +202,7 @@ def test_stopping_lets_a_store_in_progress_answer() -> None:
     replies: list[tuple[int, bytes]] = []
     server = ServerThread()
     server.start()
-    with mock.patch.object(actions, "do_store_inbound", side_effect=slow), client(server) as smtp:
+    with mock.patch.object(storing, "do_store_inbound", side_effect=slow), client(server) as smtp:
         sending = threading.Thread(target=lambda: replies.append(send(smtp, message())))
         sending.start()
         deadline = time.monotonic() + 10

@@ -7,8 +7,8 @@ from django.db import transaction
 
 from tapecut.core import storage
 from tapecut.core.models import Job
-from tapecut.intake.actions import Arrival, do_store_inbound, do_store_inbound_many
 from tapecut.intake.models import InboundMessage
+from tapecut.intake.storing import Arrival, do_store_inbound, do_store_inbound_many
 
 RCPT = ("bureaucracy@corp.example",)
 

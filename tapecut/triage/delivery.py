@@ -21,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tapecut.intake import identity
-from tapecut.intake.actions import add_message_ref
 from tapecut.intake.addresses import mask
 from tapecut.intake.models import FollowUp, Mode
+from tapecut.intake.processing import add_message_ref
 from tapecut.triage import links
 from tapecut.triage.models import Change, Notice
 

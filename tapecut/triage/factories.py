@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tapecut.analysis.models import Category, ReportAnalysis, Theme
 from tapecut.intake import identity
-from tapecut.intake.actions import do_store_inbound
 from tapecut.intake.models import Mode, Report
+from tapecut.intake.storing import do_store_inbound
 
 
 def raw_email(

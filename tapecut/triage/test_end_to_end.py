@@ -24,8 +24,8 @@ from tapecut.analysis import ann, stages_config
 from tapecut.analysis.models import ReportAnalysis
 from tapecut.analysis.stages import embedding
 from tapecut.core import jobs
-from tapecut.intake.actions import do_store_inbound
 from tapecut.intake.models import FollowUp, Report
+from tapecut.intake.storing import do_store_inbound
 from tapecut.triage import notices
 from tapecut.triage.models import Change, FixFeedback, Notice
 

@@ -9,8 +9,8 @@ from django.core import mail
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis
 from tapecut.core import jobs, storage
 from tapecut.core.models import AuditEvent
-from tapecut.intake.actions import do_store_inbound
 from tapecut.intake.models import Attachment, FollowUp, Report
+from tapecut.intake.storing import do_store_inbound
 from tapecut.triage.factories import make_category, make_report, make_theme
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.db import connections
 
 from tapecut.core import schedule
 from tapecut.core.supervisor import ProcessSpec, Supervisor, spawn, tapecut_argv
-from tapecut.intake.actions import PARSE_JOB
+from tapecut.intake.storing import PARSE_JOB
 
 SERVICES = ("web", "smtpd", "worker", "scheduler")
 

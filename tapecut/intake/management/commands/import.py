@@ -27,8 +27,9 @@ from tqdm import tqdm
 
 from tapecut.core.storage import StoreFull
 from tapecut.intake import importing
-from tapecut.intake.actions import do_process_inbound, do_quarantine, do_store_inbound
 from tapecut.intake.models import Channel, InboundMessage, Mode
+from tapecut.intake.processing import do_process_inbound, do_quarantine
+from tapecut.intake.storing import do_store_inbound
 
 log = logging.getLogger(__name__)
 

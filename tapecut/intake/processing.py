@@ -1,4 +1,7 @@
-"""Every write in intake goes through these ``do_*`` functions."""
+"""Processing a stored message into a report, a follow-up on the report it answers, or quarantine.
+
+The parse job queued by ``storing`` is handled here; importing this module registers it.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tapecut.accounts import crypto
 from tapecut.core import audit, jobs, storage
 from tapecut.core.language import guess_language
-from tapecut.core.models import Job
 from tapecut.intake import identity
-from tapecut.intake.addresses import mask, normalise
 from tapecut.intake.models import (
     Attachment,
     Channel,
@@ -29,207 +30,9 @@ from tapecut.intake.models import (
 )
 from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message
 from tapecut.intake.signals import followup_created, report_created
+from tapecut.intake.storing import PARSE_JOB, do_protect_inbound, raw_bytes
 
 log = logging.getLogger(__name__)
-
-PARSE_JOB = "intake.parse"
-
-
-def mode_for_recipients(recipients: Iterable[str], requested: str | None = None) -> str:
-    """Mail to an anonymous address is anonymous whatever else was asked for."""
-    rcpts = {normalise(r) for r in recipients}
-    if rcpts & set(settings.TAPECUT_ANONYMOUS_RECIPIENTS):
-        return Mode.ANONYMOUS
-    return requested or settings.TAPECUT_DEFAULT_MODE
-
-
-def do_store_inbound(
-    raw: bytes,
-    *,
-    channel: str,
-    envelope_from: str = "",
-    envelope_to: Iterable[str] = (),
-    mode: str | None = None,
-    extra: dict[str, Any] | None = None,
-    enqueue: bool = True,
-) -> tuple[InboundMessage, bool]:
-    """Store the exact bytes once; return the message and whether it is new.
-
-    Raises ``storage.StoreFull`` or a database error when the bytes could not be kept: the
-    caller must then not acknowledge the message.
-    """
-    msg = _build_inbound(raw, channel, envelope_from, list(envelope_to), mode, extra)
-    existing = InboundMessage.objects.filter(sha256=msg.sha256).order_by().first()
-    if existing is not None:
-        return existing, False
-    _put_large(msg)
-    try:
-        with transaction.atomic():
-            msg.save()
-            if enqueue:
-                jobs.enqueue(PARSE_JOB, {"inbound_id": msg.pk}, key=f"parse:{msg.pk}")
-    except IntegrityError:
-        # Another process stored the same bytes a moment ago.
-        return InboundMessage.objects.get(sha256=msg.sha256), False
-    _log_stored(msg, envelope_from)
-    return msg, True
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """One message as a channel received it, for ``do_store_inbound_many``."""
-
-    raw: bytes
-    channel: str
-    envelope_from: str = ""
-    envelope_to: tuple[str, ...] = ()
-
-
-def do_store_inbound_many(arrivals: list[Arrival]) -> list[tuple[int, bool] | Exception]:
-    """Store several messages with a handful of statements (group commit for the SMTP server).
-
-    Call it inside one transaction; per message the result is ``(id, new)`` or the exception
-    that kept it from being stored (e.g. ``StoreFull``). A database error is raised for all.
-    """
-    built: list[InboundMessage | Exception] = []
-    for a in arrivals:
-        try:
-            msg = _build_inbound(a.raw, a.channel, a.envelope_from, list(a.envelope_to), None, None)
-            _put_large(msg)
-            built.append(msg)
-        except storage.StoreFull as exc:
-            built.append(exc)
-    digests = {m.sha256 for m in built if isinstance(m, InboundMessage)}
-    known = dict(
-        InboundMessage.objects.filter(sha256__in=digests).order_by().values_list("sha256", "pk")
-    )
-    fresh: dict[str, InboundMessage] = {}
-    for m in built:
-        if isinstance(m, InboundMessage) and m.sha256 not in known and m.sha256 not in fresh:
-            fresh[m.sha256] = m
-    created = InboundMessage.objects.bulk_create(list(fresh.values()))
-    now = timezone.now()
-    Job.objects.bulk_create(
-        Job(kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now)
-        for m in created
-    )
-    new_ids = {m.sha256: m.pk for m in created}
-    seen: set[str] = set()
-    results: list[tuple[int, bool] | Exception] = []
-    for m in built:
-        if not isinstance(m, InboundMessage):
-            results.append(m)
-        elif m.sha256 in new_ids and m.sha256 not in seen:
-            seen.add(m.sha256)
-            results.append((new_ids[m.sha256], True))
-        else:
-            results.append((known.get(m.sha256) or new_ids[m.sha256], False))
-    return results
-
-
-def _build_inbound(
-    raw: bytes,
-    channel: str,
-    envelope_from: str,
-    recipients: list[str],
-    mode: str | None,
-    extra: dict[str, Any] | None,
-) -> InboundMessage:
-    mode = mode_for_recipients(recipients, mode)
-    protect = mode != Mode.NAMED
-    digest = crypto.keyed_hash(raw) if protect else storage.sha256_hex(raw)
-    stored = crypto.encrypt(raw) if protect else raw
-    inline = len(stored) <= settings.TAPECUT_INLINE_RAW_MAX
-    msg = InboundMessage(
-        sha256=digest,
-        channel=channel,
-        mode=mode,
-        envelope_from="" if protect else envelope_from,
-        envelope_to=recipients,
-        envelope_extra=_protect_extra(extra or {}, protect),
-        received_at=timezone.now(),
-        size=len(raw),
-        raw_inline=stored if inline else None,
-        encrypted=protect,
-    )
-    if protect and envelope_from:
-        msg.envelope_extra["sender_ciphertext"] = crypto.encrypt(envelope_from.encode()).decode()
-    # Held until _put_large writes it to the store (before the row is committed).
-    msg._large_bytes = None if inline else stored  # type: ignore[attr-defined]
-    return msg
-
-
-def _put_large(msg: InboundMessage) -> None:
-    data = getattr(msg, "_large_bytes", None)
-    if data is not None:
-        storage.put_blob(data, msg.sha256)
-
-
-def _log_stored(msg: InboundMessage, envelope_from: str) -> None:
-    log.info(
-        "stored inbound %s via %s from %s (%d bytes)",
-        msg.pk,
-        msg.channel,
-        "(protected)" if msg.encrypted else mask(envelope_from),
-        msg.size,
-    )
-
-
-# Envelope details that never name the sender; every other one is encrypted for protected mail
-# (an mbox "From " line, an import path with a person's folder, a client address …).
-SAFE_EXTRA_KEYS = frozenset(
-    {"demo", "format", "mbox_index", "imap_folder", "imap_uid", "sender_ciphertext"}
-)
-
-
-def _protect_extra(extra: dict[str, Any], protect: bool) -> dict[str, Any]:
-    if not protect:
-        return dict(extra)
-    return {
-        k: (v if k in SAFE_EXTRA_KEYS else crypto.encrypt(str(v).encode()).decode())
-        for k, v in extra.items()
-    }
-
-
-def do_protect_inbound(msg: InboundMessage, mode: str) -> None:
-    """Re-store a named message encrypted, because it turned out to belong to a protected thread.
-
-    Runs inside the caller's transaction; the plain copy in the store goes only after commit.
-    """
-    if msg.encrypted:
-        return
-    raw = raw_bytes(msg)
-    old_digest, had_blob = msg.sha256, msg.raw_inline is None
-    stored = crypto.encrypt(raw)
-    msg.sha256 = crypto.keyed_hash(raw)
-    inline = len(stored) <= settings.TAPECUT_INLINE_RAW_MAX
-    if not inline:
-        storage.put_blob(stored, msg.sha256)
-    msg.raw_inline = stored if inline else None
-    extra = _protect_extra(msg.envelope_extra, True)
-    if msg.envelope_from:
-        extra["sender_ciphertext"] = crypto.encrypt(msg.envelope_from.encode()).decode()
-    msg.envelope_extra, msg.envelope_from = extra, ""
-    msg.mode, msg.encrypted = mode, True
-    msg.save(
-        update_fields=[
-            "sha256",
-            "raw_inline",
-            "envelope_extra",
-            "envelope_from",
-            "mode",
-            "encrypted",
-        ]
-    )
-    if had_blob:
-        transaction.on_commit(lambda: storage.blob_path(old_digest).unlink(missing_ok=True))
-    audit.record("inbound.protect", msg, mode=mode)
-
-
-def raw_bytes(msg: InboundMessage) -> bytes:
-    """The original bytes (decrypted where stored encrypted)."""
-    data = msg.stored_bytes()
-    return crypto.decrypt(data) if msg.encrypted else data
 
 
 @dataclass(frozen=True)
