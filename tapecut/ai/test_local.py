@@ -5,6 +5,7 @@ import pytest
 from django.test import override_settings
 
 from tapecut.ai import registry
+from tapecut.ai.backends.local import LocalEmbedder
 from tapecut.ai.base import CallContext, Embedder
 
 pytestmark = [pytest.mark.model, pytest.mark.django_db]
@@ -32,3 +33,11 @@ def test_the_default_embedder_works_offline_at_zero_cost():
     (row,) = ModelCall.objects.all()
     assert (row.backend, row.items, row.cost_usd, row.ok) == ("e5-small-q4", 4, 0, True)
     assert month_spend() == 0
+
+
+def test_sorting_by_length_keeps_each_vector_with_its_text():
+    embedder = LocalEmbedder()
+    texts = ["A much longer text about travel expense forms and their signatures.", "Kurz.", "x"]
+    together = embedder.encode(texts)
+    alone = np.vstack([embedder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-3)
