@@ -103,10 +103,15 @@ class Reporter(models.Model):
     @property
     def public_name(self) -> str:
         """What the triage team may see."""
-        if self.mode == Mode.NAMED:
-            return self.display_name or self.address or f"Reporter {self.pk}"
-        if self.mode == Mode.PSEUDONYMOUS:
-            return self.alias or "Pseudonymous reporter"
+        return self.name_for(self.pk, self.mode, self.display_name, self.address, self.alias)
+
+    @staticmethod
+    def name_for(pk: int | None, mode: str, display_name: str, address: str, alias: str) -> str:
+        """``public_name`` from plain column values (for lists read without model instances)."""
+        if mode == Mode.NAMED:
+            return display_name or address or f"Reporter {pk}"
+        if mode == Mode.PSEUDONYMOUS:
+            return alias or "Pseudonymous reporter"
         return "Anonymous reporter"
 
 

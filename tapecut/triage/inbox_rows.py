@@ -9,6 +9,7 @@ worked out once per page. The markup is the same the template used to write.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -17,21 +18,25 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from tapecut.intake.models import Channel, Mode, Report
+from tapecut.analysis.models import Theme
+from tapecut.intake.models import Channel, Mode, Report, Reporter
 
-# What a row shows: loading no more keeps texts, vectors and centroids out of the page.
+# What a row shows, read as plain values: no texts, vectors or centroids, no model instances.
 ROW_FIELDS = (
+    "pk",
     "subject",
     "language",
     "mode",
     "channel",
     "status",
     "received_at",
+    "reporter_id",
     "reporter__mode",
     "reporter__display_name",
     "reporter__address",
     "reporter__alias",
     "analysis__category__name_en",
+    "analysis__theme_id",
     "analysis__theme__title",
     "analysis__theme__keywords",
 )
@@ -44,7 +49,7 @@ ROW = (
 )
 
 
-def rows_html(reports: Iterable[Report]) -> SafeString:
+def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
     """The ``<tr>`` elements of one page (escaped here: every value passes ``escape``)."""
 
     report_url = _url_with_pk("triage:report")
@@ -56,34 +61,48 @@ def rows_html(reports: Iterable[Report]) -> SafeString:
     }
     select, no_subject = _("Select report %(n)s"), _("(no subject)")
     out = []
-    for report in reports:
-        analysis = getattr(report, "analysis", None)
-        theme = analysis.theme if analysis else None
-        category = analysis.category if analysis else None
-        language = report.language
+    for row in reports:
+        pk, theme = row["pk"], row["analysis__theme_id"]
+        reporter = (
+            Reporter.name_for(
+                row["reporter_id"],
+                row["reporter__mode"],
+                row["reporter__display_name"],
+                row["reporter__address"],
+                row["reporter__alias"],
+            )
+            if row["reporter_id"]
+            else "—"
+        )
+        theme_label = Theme.label_for(
+            theme, row["analysis__theme__title"] or "", row["analysis__theme__keywords"]
+        )
         out.append(
             ROW.format(
-                pk=report.pk,
-                select=escape(select % {"n": report.pk}),
-                href=escape(report_url % report.pk),
-                subject=escape(_truncate(report.subject or no_subject, 90)),
-                language=f' <span class="tag">{escape(language)}</span>' if language else "",
-                reporter=escape(report.reporter.public_name if report.reporter else "—"),
+                pk=pk,
+                select=escape(select % {"n": pk}),
+                href=escape(report_url % pk),
+                subject=escape(_truncate(row["subject"] or no_subject, 90)),
+                language=_tag(row["language"]),
+                reporter=escape(reporter),
                 identity=escape(
-                    f"{labels['mode', report.mode]} · {labels['channel', report.channel]}"
+                    f"{labels['mode', row['mode']]} · {labels['channel', row['channel']]}"
                 ),
-                category=escape(str(category)) if category else "—",
-                theme=(
-                    f'<a href="{escape(theme_url % theme.pk)}">'
-                    f"{escape(_truncate(str(theme), 40))}</a>"
-                    if theme
-                    else "—"
-                ),
-                status=escape(labels["status", report.status]),
-                received=timezone.localtime(report.received_at).strftime("%Y-%m-%d %H:%M"),
+                category=escape(row["analysis__category__name_en"] or "—"),
+                theme=_link(theme_url % theme, _truncate(theme_label, 40)) if theme else "—",
+                status=escape(labels["status", row["status"]]),
+                received=timezone.localtime(row["received_at"]).strftime("%Y-%m-%d %H:%M"),
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{escape(href)}">{escape(text)}</a>'
+
+
+def _tag(language: str) -> str:
+    return f' <span class="tag">{escape(language)}</span>' if language else ""
 
 
 def _url_with_pk(name: str) -> str:

@@ -31,7 +31,7 @@ def reports():  # type: ignore[no-untyped-def]
 def subjects(client, query: str) -> set[str]:  # type: ignore[no-untyped-def]
     page = client.get(f"/inbox/?{query}")
     assert page.status_code == 200
-    return {r.subject for r in page.context["page"].object_list}
+    return {r["subject"] for r in page.context["page"].object_list}
 
 
 def test_filters_and_search(reports, client_as):  # type: ignore[no-untyped-def]
