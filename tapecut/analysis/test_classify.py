@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tapecut.analysis.classify import TextClassifier
 from tapecut.analysis.stages import lexical
@@ -24,6 +25,75 @@ def test_classifier_uses_vectors_when_given() -> None:
         ["a", "b", "c", "d"], ["x", "x", "y", "y"], vectors
     )
     assert model.predict(["zzz"], np.array([[0.0, 1.0]], dtype=np.float32)) == ["y"]
+
+
+def test_self_training_carries_labels_through_unlabelled_texts() -> None:
+    # "Leuchte" is in no labelled text; the unlabelled ones pair it with "Laterne".
+    texts = ["Laterne defekt", "Laterne aus", "Muell am Ufer", "Muell im Park"]
+    labels = ["licht", "licht", "muell", "muell"]
+    pool = ["Laterne Leuchte defekt", "Laterne Leuchte aus", "Muell Tonne voll", "Muell Sack"]
+    plain = TextClassifier(self_train=False).fit(texts, labels, unlabelled=pool)
+    trained = TextClassifier().fit(texts, labels, unlabelled=pool)
+    licht = trained.classes.index("licht")
+    before = plain.predict_proba(["Leuchte"])[0, licht]
+    after = trained.predict_proba(["Leuchte"])[0, licht]
+    assert after > before + 0.05 and after > 0.5
+
+
+def _shared_direction_vectors() -> tuple[np.ndarray, list[str]]:
+    # Like a sentence encoder's: every vector close to one common direction, the class in a
+    # small component that only shows once the mean is taken off.
+    rng = np.random.default_rng(0)
+    labels = ["x", "y"] * 10
+    sign = np.array([1.0 if lab == "x" else -1.0 for lab in labels])
+    vectors = np.zeros((20, 8), dtype=np.float32)
+    vectors[:, 0] = 10.0
+    vectors[:, 1] = 0.3 * sign
+    vectors[:, 2:] = 0.05 * rng.standard_normal((20, 6))
+    return vectors, labels
+
+
+def test_classifier_centres_embeddings_that_share_a_direction() -> None:
+    vectors, labels = _shared_direction_vectors()
+    texts = [f"bericht {i}" for i in range(20)]  # the texts say nothing about the class
+    model = TextClassifier(self_train=False).fit(texts, labels, vectors)
+    new = np.array([[10.0, 0.3, 0, 0, 0, 0, 0, 0], [10.0, -0.3, 0, 0, 0, 0, 0, 0]])
+    assert model.predict(["neu", "neu"], new.astype(np.float32)) == ["x", "y"]
+    assert model.predict_proba(["neu"], new[:1].astype(np.float32))[0, 0] > 0.7
+
+
+def test_missing_embeddings_leave_the_text_to_decide() -> None:
+    vectors, labels = _shared_direction_vectors()
+    texts = ["Laterne defekt" if lab == "x" else "Muell liegt herum" for lab in labels]
+    vectors[:4] = 0.0  # reports whose embedding failed are stored as zero vectors
+    model = TextClassifier(self_train=False).fit(texts, labels, vectors)
+    probe = ["Laterne defekt", "Muell liegt herum"]
+    zero = np.zeros((2, 8), dtype=np.float32)
+    # A zero row is no embedding, not the opposite of the average one.
+    np.testing.assert_allclose(model.predict_proba(probe, zero), model.predict_proba(probe))
+    assert model.predict(probe, zero) == ["x", "y"]
+
+
+def test_classifier_rejects_vectors_that_do_not_fit() -> None:
+    vectors, labels = _shared_direction_vectors()
+    texts = [f"bericht {i}" for i in range(20)]
+    with pytest.raises(ValueError, match="one row per text"):
+        TextClassifier().fit(texts, labels, vectors[:5])
+    with pytest.raises(ValueError, match="one row per text"):
+        TextClassifier().fit(texts, labels, vectors, ["a", "b"], vectors[:1])
+    with pytest.raises(ValueError, match="as many columns"):
+        TextClassifier().fit(texts, labels, vectors, ["a"], np.ones((1, 4), dtype=np.float32))
+    model = TextClassifier().fit(texts, labels, vectors)
+    with pytest.raises(ValueError, match="fitted on 8"):
+        model.predict(["neu"], np.ones((1, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match="as many labels"):
+        TextClassifier().fit(texts, labels[:3])
+
+
+def test_one_class_means_certainty() -> None:
+    model = TextClassifier().fit(["Laterne aus", "Laterne defekt"], ["licht", "licht"])
+    assert model.predict(["irgendwas"]) == ["licht"]
+    assert model.predict_proba(["irgendwas"]).tolist() == [[1.0]]
 
 
 def test_minhash_bands_agree_for_equal_texts_only() -> None:
