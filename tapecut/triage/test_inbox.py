@@ -119,3 +119,18 @@ def test_theme_lists_follow_renames_and_keep_the_choice(reports, client_as):  # 
     assert f'<option value="{theme.pk}">Travel &amp; expenses</option>' in page
     added = make_theme("Canteen hours", [reports["canteen"]])
     assert f'value="{added.pk}">Canteen hours<' in client.get("/inbox/").content.decode()
+
+
+def test_a_long_inbox_is_counted_only_up_to_the_cap(reports, client_as, monkeypatch):  # type: ignore[no-untyped-def]
+    from tapecut.triage.views import inbox
+
+    client = client_as("triager")
+    monkeypatch.setattr(inbox, "COUNT_CAP", 2)
+    monkeypatch.setattr(inbox, "PAGE_SIZE", 1)
+    page = client.get("/inbox/")
+    html = page.content.decode()
+    assert "More than 2 reports: narrow them down with the filters." in html
+    assert "1 / 3+" in html  # pages up to the cap and one more, then "+"
+    # Filtered below the cap: the exact number again.
+    exact = client.get("/inbox/?language=de").content.decode()
+    assert "1 report" in exact and "More than" not in exact
