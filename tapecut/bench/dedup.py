@@ -6,7 +6,8 @@ reports recombined from real sentences (``../shared/data``). Both methods get th
 and the same character shingles (``tapecut.analysis.text.shingles``):
 
 * **Tapecut**: MinHash signatures and LSH band hashes from ``tapecut.analysis.stages.lexical``
-  (rensa), the same functions the analysis pipeline uses; candidates by the rule of
+  (rensa), the same functions the analysis pipeline uses, fed the shingles as lists
+  (``text.shingle_list``: the same signatures without building sets); candidates by the rule of
   ``lexical.batch_pairs`` (each report against the 8 before it in a shared bucket), vectorised.
   A pair whose signatures estimate a Jaccard well above ``--threshold`` is kept, one well below
   is dropped; one near it (``recheck_band``) is decided by the exact Jaccard of the two shingle
@@ -34,7 +35,7 @@ import numpy as np
 from django.core.management.base import CommandError
 
 from tapecut.analysis.stages import lexical
-from tapecut.analysis.text import jaccard, shingles
+from tapecut.analysis.text import jaccard, shingle_list, shingles
 from tapecut.bench import _campaigns, _sentences
 
 HELP = "Duplicate grouping of N reports (campaign copies among distinct ones) vs datasketch."
@@ -93,9 +94,9 @@ class Grouping:
 def tapecut_signatures(texts: list[str]) -> np.ndarray:
     sigs = np.zeros((len(texts), lexical.NUM_PERM), dtype=np.uint64)
     for start in range(0, len(texts), CHUNK):
-        sets = [shingles(t) for t in texts[start : start + CHUNK]]
-        sigs[start : start + len(sets)] = lexical.signatures(sets)
-        _progress("tapecut signatures", start + len(sets), len(texts))
+        lists = [shingle_list(t) for t in texts[start : start + CHUNK]]
+        sigs[start : start + len(lists)] = lexical.signatures(lists)
+        _progress("tapecut signatures", start + len(lists), len(texts))
     return sigs
 
 

@@ -10,7 +10,7 @@ similarity of the two shingle sets, computed only for the few candidates LSH pro
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -33,14 +33,17 @@ def backend() -> str:
     return "rensa"
 
 
-def signatures(shingle_sets: list[set[str]]) -> np.ndarray:
-    """(n, NUM_PERM) uint64 MinHash signatures; empty sets give a row of zeros."""
+def signatures(shingle_sets: Sequence[Collection[str]]) -> np.ndarray:
+    """(n, NUM_PERM) uint64 MinHash signatures; empty sets give a row of zeros.
+
+    Sets or lists (``text.shingle_list``): repeats do not change a minimum.
+    """
     out = np.zeros((len(shingle_sets), NUM_PERM), dtype=np.uint64)
     rows = [i for i, s in enumerate(shingle_sets) if s]
     if not rows:
         return out
     # MinHash takes a minimum over the set, so order does not matter: no sort (it cost ~25 %).
-    tokens = [list(shingle_sets[i]) for i in rows]
+    tokens = [s if isinstance(s, list) else list(s) for s in (shingle_sets[i] for i in rows)]
     if backend() == "rensa":
         import rensa
 
