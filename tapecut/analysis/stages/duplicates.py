@@ -19,7 +19,7 @@ from django.db.models import Count
 from tapecut.analysis import ann
 from tapecut.analysis.models import LshBand, ReportAnalysis
 from tapecut.analysis.stages import lexical
-from tapecut.analysis.text import jaccard, numbers, shingles
+from tapecut.analysis.text import jaccard, numbers, shingle_list, shingles
 
 ANN_K = 10
 # Pairs below these raw scores are not worth keeping as candidates at all.
@@ -86,15 +86,16 @@ class HybridDuplicateFinder:
     def find(self, items: list[DupItem], space: Space) -> list[Candidate]:
         if not items:
             return []
-        sets = [shingles(it.text) for it in items]
-        lex_pairs = self._lexical_pairs(items, sets)
+        # Lists sign as sets do, at half the cost; sets only for the pairs that are scored.
+        lists = [shingle_list(it.text) for it in items]
+        lex_pairs = self._lexical_pairs(items, lists)
         sem = self._semantic_pairs(items, space)
-        return _score(items, sets, lex_pairs, sem)
+        return _score(items, lex_pairs, sem)
 
-    def _lexical_pairs(self, items: list[DupItem], sets: list[set[str]]) -> set[tuple[int, int]]:
+    def _lexical_pairs(self, items: list[DupItem], lists: list[list[str]]) -> set[tuple[int, int]]:
         ids = [it.report_id for it in items]
-        empty = np.array([not s for s in sets])
-        hashes = lexical.band_hashes(lexical.signatures(sets))
+        empty = np.array([not s for s in lists])
+        hashes = lexical.band_hashes(lexical.signatures(lists))
         pairs = lexical.batch_pairs(ids, hashes, empty)
         stored = lexical.rank_stored(_stored_hits(ids, hashes, empty))
         for mine, others in stored.items():
@@ -190,12 +191,17 @@ def _store_bands(ids: list[int], hashes: np.ndarray, empty: np.ndarray) -> None:
 
 def _score(
     items: list[DupItem],
-    sets: list[set[str]],
     lex_pairs: set[tuple[int, int]],
     sem: dict[tuple[int, int], float],
 ) -> list[Candidate]:
     texts = {it.report_id: it.text for it in items}
-    own = {it.report_id: s for it, s in zip(items, sets, strict=False)}
+    sets: dict[int, set[str]] = {}
+
+    def shingle_set(rid: int) -> set[str]:
+        if rid not in sets:
+            sets[rid] = shingles(texts[rid])
+        return sets[rid]
+
     wanted = {rid for pair in (*lex_pairs, *sem) for rid in pair} - set(texts)
     stored = ReportAnalysis.objects.filter(report_id__in=wanted).values_list(
         "report_id", "redacted_text"
@@ -205,9 +211,7 @@ def _score(
     for later, earlier in lex_pairs | set(sem):
         if later not in texts or earlier not in texts:
             continue
-        a = own.get(later) or shingles(texts[later])
-        b = own.get(earlier) or shingles(texts[earlier])
-        lex = jaccard(a, b)
+        lex = jaccard(shingle_set(later), shingle_set(earlier))
         cos = sem.get((later, earlier), 0.0)
         if lex >= MIN_JACCARD or cos >= MIN_SEMANTIC:
             same = numbers(texts[later]) == numbers(texts[earlier])
