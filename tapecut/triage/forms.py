@@ -14,6 +14,7 @@ from tapecut.analysis.models import Category, Theme
 from tapecut.intake.models import Channel, Mode, Report
 from tapecut.triage.models import Change
 from tapecut.triage.widgets import (
+    Choices,
     QuickDateInput,
     QuickSelect,
     QuickTextInput,
@@ -63,10 +64,11 @@ class InboxFilterForm(forms.Form):
         widget=QuickDateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
-    def __init__(self, *args: Any, themes: list[tuple[Any, str]] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, themes: Choices | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if themes is not None:  # the view's list, shared with the bulk form: one query
-            self.fields["theme"].widget.choices = themes
+            widget = self.fields["theme"].widget
+            widget.choices, widget.prepared = themes.items, themes
 
     def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
         data = self.cleaned_data if self.is_valid() else {}

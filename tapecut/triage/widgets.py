@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Count, Max
@@ -42,15 +43,43 @@ def _text(label: Any) -> str:
     return conditional_escape(label) if isinstance(label, SafeString) else html.escape(str(label))
 
 
+@dataclass(frozen=True)
+class Choices:
+    """A list of choices with its ``<option>`` markup made once (for lists reused across
+    requests, such as every theme)."""
+
+    items: list[tuple[Any, str]]
+    markup: str
+
+    @classmethod
+    def of(cls, items: list[tuple[Any, str]]) -> Choices:
+        return cls(items, str(options_html(items)))
+
+    def options(self, selected: Any = "") -> SafeString:
+        chosen = "" if selected is None else str(selected)
+        if not chosen:
+            return mark_safe(self.markup)  # noqa: S308 - escaped by options_html
+        needle = f'<option value="{html.escape(chosen)}">'
+        marked = self.markup.replace(needle, f"{needle[:-1]} selected>", 1)
+        return mark_safe(marked)  # noqa: S308 - escaped by options_html
+
+
 class QuickSelect(forms.Select):
-    """A single-choice ``<select>`` that renders its options without per-option templates."""
+    """A single-choice ``<select>`` that renders its options without per-option templates;
+    with ``prepared`` set, from that list's ready markup."""
+
+    prepared: Choices | None = None
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        selected = self.format_value(value)
-        options = options_html(self.choices, selected[0] if selected else "")
+        values = self.format_value(value)
+        selected = values[0] if values else ""
+        if self.prepared is not None:
+            options = self.prepared.options(selected)
+        else:
+            options = options_html(self.choices, selected)
         return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308
 
 
@@ -78,8 +107,8 @@ def themes_for_choice() -> Any:
     return Theme.objects.only("id", "title", "keywords").order_by("title", "id")
 
 
-def theme_choices() -> list[tuple[Any, str]]:
-    """(id, label) of every theme, for select lists.
+def theme_choices() -> Choices:
+    """Every theme, for select lists, with its markup.
 
     Kept in this process while the themes stay as they were: the cheap check is their number,
     newest id and latest change (every write to a theme's title or keywords saves
@@ -91,9 +120,10 @@ def theme_choices() -> list[tuple[Any, str]]:
     )
     with _LOCK:
         if _THEMES.get("stamp") == stamp:
-            return list(_THEMES["choices"])
+            return cast(Choices, _THEMES["choices"])
     rows = Theme.objects.order_by("title", "id").values_list("id", "title", "keywords")
-    choices = [("", "—"), *((pk, Theme.label_for(pk, title, kws)) for pk, title, kws in rows)]
+    items = [("", "—"), *((pk, Theme.label_for(pk, title, kws)) for pk, title, kws in rows)]
+    choices = Choices.of(items)
     with _LOCK:
         _THEMES.update(stamp=stamp, choices=choices)
-    return list(choices)
+    return choices

@@ -22,7 +22,7 @@ from tapecut.triage.access import can, require
 from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
 from tapecut.triage.inbox_rows import ROW_FIELDS, rows_html
 from tapecut.triage.models import SavedView
-from tapecut.triage.widgets import options_html, theme_choices
+from tapecut.triage.widgets import theme_choices
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -79,7 +79,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "rows": rows_html(page),
         "saved_views": SavedView.objects.filter(user_id=request.user.pk or 0),
         "save_form": SavedViewForm(initial={"query": request.GET.urlencode()}),
-        "theme_options": options_html(themes),
+        "theme_options": themes.options(),
         "categories": Category.objects.filter(active=True),
         "statuses": Report.Status.choices,
         "query": request.GET.urlencode(),
