@@ -7,6 +7,11 @@ every stage over them in batches as ``tapecut analyse`` does (reports a second p
 the rows of the CSV, further reports are made by recombining its real sentences (every text
 distinct). ``--embedder`` picks another embedder; one that must be fitted (TF-IDF) is fitted on
 the N texts first, and that time is reported apart (``fit_seconds``).
+
+``--fill-vectors sentences`` makes a large N affordable with a slow embedder: the stored reports
+get the mean of their sentences' vectors, each distinct sentence embedded once by the real
+embedder (``tapecut.bench._fill_vectors``); their bulk figures then go under ``fill`` and say
+nothing of the embedder's bulk rate. The new reports are analysed with the real embedder.
 """
 
 from __future__ import annotations
@@ -38,6 +43,12 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument("--n", type=int, default=1000, help="reports to store and analyse")
     parser.add_argument("--singles", type=int, default=40, help="new reports analysed one by one")
     parser.add_argument("--embedder", default="", help="dotted path (default: the configured)")
+    parser.add_argument(
+        "--fill-vectors",
+        choices=["sentences"],
+        default=None,
+        help="stored reports get the mean of their sentences' vectors (embedded once each)",
+    )
     parser.add_argument("--child", action="store_true", help="(internal) measure in this process")
 
 
@@ -64,6 +75,8 @@ def _in_child(options: dict[str, Any]) -> dict[str, Any]:
             "--data", str(options["data"]), "--text", options["text"],
             "--n", str(options["n"]), "--singles", str(options["singles"]),
         ]  # fmt: skip
+        if options.get("fill_vectors"):
+            cmd += ["--fill-vectors", options["fill_vectors"]]
         proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -85,9 +98,22 @@ def read_texts(path: Path, column: str) -> list[str]:
 
 def make_texts(real: list[str], n: int, seed: int = 0) -> list[str]:
     """``n`` distinct texts: the real ones first, then recombinations of their sentences."""
-    out = list(real[:n])
+    return recombine(real, n, seed)[0]
+
+
+def recombine(
+    real: list[str], n: int, seed: int = 0
+) -> tuple[list[str], list[tuple[int, ...]], list[str]]:
+    """``make_texts``, and what each text is made of: indices into the sentence list (the third
+    item). A real text is made of its own sentences, a recombined one of those it joined."""
+    sentences: list[str] = []
+    parts: list[tuple[int, ...]] = []
+    for t in real:
+        own = [s for s in _SENTENCE.split(t) if len(s) > 3]
+        parts.append(tuple(range(len(sentences), len(sentences) + len(own))))
+        sentences += own
+    out, parts = list(real[:n]), parts[:n]
     seen = set(out)
-    sentences = [s for t in real for s in _SENTENCE.split(t) if len(s) > 3]
     rng = np.random.default_rng(seed)
     attempts = 0
     with tqdm(total=n, initial=len(out), desc="texts", file=sys.stderr) as bar:
@@ -100,8 +126,9 @@ def make_texts(real: list[str], n: int, seed: int = 0) -> list[str]:
             if text not in seen:
                 seen.add(text)
                 out.append(text)
+                parts.append(tuple(int(i) for i in picks))
                 bar.update(1)
-    return out
+    return out, parts, sentences
 
 
 def stage_rates(seconds: dict[str, float], n: int) -> dict[str, float]:

@@ -177,7 +177,7 @@ def test_tapecut_demo_without_serving_prints_the_login_and_the_import(fast_hashe
 def fake_embedder(settings):
     # The analysis tests' own reset (one place that knows every cache), so nothing of the fake
     # outlives this test in the same process.
-    from tapecut.analysis.conftest import _forget
+    from tapecut.analysis.testing import forget_caches as _forget
 
     settings.TAPECUT_AI_EMBEDDER = "tapecut.ai.backends.fake.FakeEmbedder"
     settings.TAPECUT_AI_CHAT = "tapecut.ai.base.NullChat"
