@@ -96,6 +96,22 @@ class ReportAnalysis(models.Model):
     error = models.TextField(blank=True, default="")
     analysed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # Each new report asks whether the vector index and the classifier are still up
+            # to date; without these, each question read every analysis with its vector.
+            models.Index(
+                fields=["embedder", "analysed_at", "report"],
+                name="analysis_vectors_idx",
+                condition=models.Q(embedding__isnull=False),
+            ),
+            models.Index(
+                fields=["category_confirmed_at"],
+                name="analysis_confirmed_idx",
+                condition=models.Q(category_confirmed_at__isnull=False),
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Analysis of report {self.report_id}"
 
