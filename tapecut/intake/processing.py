@@ -57,28 +57,34 @@ def do_process_inbound(msg: InboundMessage, *, final: bool = False) -> Outcome:
     except MessageRejected as exc:
         return do_quarantine(msg, str(exc))
     except Exception as exc:
-        msg.attempts += 1
-        InboundMessage.objects.filter(pk=msg.pk).update(
-            attempts=msg.attempts, last_error=repr(exc)[:2000]
-        )
-        if final or msg.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
-            log.exception("parser failed on inbound %s; quarantined", msg.pk)
-            return do_quarantine(msg, f"The parser failed on this message: {exc!r}")
-        raise
+        given_up = _attempt_failed(msg, exc, final, "The parser failed on this message")
+        if given_up is None:
+            raise
+        return given_up
     try:
         with transaction.atomic():
             return _apply(msg, parsed)
     except Exception as exc:
         # Storing the result failed (ours, e.g. the database went away): retry, but never leave
         # the message pending for ever once the attempts are used up.
-        msg.attempts += 1
-        InboundMessage.objects.filter(pk=msg.pk).update(
-            attempts=msg.attempts, last_error=repr(exc)[:2000]
-        )
-        if final or msg.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
-            log.exception("could not record inbound %s; quarantined", msg.pk)
-            return do_quarantine(msg, f"Tapecut could not record this message: {exc!r}")
-        raise
+        given_up = _attempt_failed(msg, exc, final, "Tapecut could not record this message")
+        if given_up is None:
+            raise
+        return given_up
+
+
+def _attempt_failed(
+    msg: InboundMessage, exc: Exception, final: bool, reason: str
+) -> Outcome | None:
+    """Count a failed attempt; quarantine (and return that) once no retry is left, else None."""
+    msg.attempts += 1
+    InboundMessage.objects.filter(pk=msg.pk).update(
+        attempts=msg.attempts, last_error=repr(exc)[:2000]
+    )
+    if final or msg.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
+        log.exception("inbound %s: %s; quarantined", msg.pk, reason)
+        return do_quarantine(msg, f"{reason}: {exc!r}")
+    return None
 
 
 def do_quarantine(msg: InboundMessage, reason: str) -> Outcome:
