@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "tapecut.triage",
     "tapecut.insights",
     "tapecut.ledger",
+    "tapecut.demo",
+    # Tooling: only their `tapecut bench` and `tapecut eval` commands (docs/architecture.md).
+    "tapecut.bench",
+    "tapecut.evals",
     # Two-factor login (TOTP) for privileged roles (tapecut.core.twofactor, docs/security.md).
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -97,8 +97,8 @@ def measure(renders: int, leader: Any) -> dict[str, Any]:
 
 
 def run(options: dict[str, Any], out: Any) -> dict[str, Any]:
-    from tapecut.analysis.throwaway import throwaway_database
     from tapecut.bench._dashboard_fill import fill
+    from tapecut.devtools.throwaway import throwaway_database
 
     if options["reports"] < 1 or options["renders"] < 1:
         raise CommandError("--reports and --renders must be at least 1")

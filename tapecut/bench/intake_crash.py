@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tapecut.bench import _smtpenv as env_
+from tapecut.devtools import smtpenv as env_
 
 HELP = "Kill tapecut smtpd at random under load; count acknowledged mail that was lost."
 

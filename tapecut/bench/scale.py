@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tapecut.bench import _smtpenv
-from tapecut.faults.installation import child_env, migrate
-from tapecut.faults.postgres import ThrowawayPostgres
+from tapecut.devtools import smtpenv
+from tapecut.devtools.installation import child_env, migrate
+from tapecut.devtools.postgres import ThrowawayPostgres
 
 HELP = "Fill N reports, serve with gunicorn, load /inbox/ and /insights/ with wrk (p50/p95/rps)."
 GOAL_P95_MS = 150.0
@@ -103,9 +103,9 @@ def measure_database(db: str, options: dict[str, Any], wrk: str) -> dict[str, An
         _say(f"[{db}] filling {options['reports']:,} reports")
         filled = _fill(env, options["reports"], options["seed"])
         _say(f"[{db}] filled in {filled['fill_s']} s from {filled['source']}")
-        port = _smtpenv.free_port()
+        port = smtpenv.free_port()
         server_proc = _gunicorn(env, port, options["workers"], var_dir / "gunicorn.log")
-        stack.callback(_smtpenv.stop, server_proc)
+        stack.callback(smtpenv.stop, server_proc)
         meters["web"] = server_proc.pid
         load = Load(port, filled["sessions"], options, wrk, var_dir, meters)
         pages = {name: load.page(name) for name in PAGES}

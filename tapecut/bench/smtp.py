@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tapecut.bench import _smtpenv as env_
+from tapecut.devtools import smtpenv as env_
 
 HELP = "Throughput and latency of tapecut smtpd against a bare aiosmtpd (32 clients)."
 OURS = ["tapecut", "smtpd", "--port"]
-BARE = ["tapecut.bench._smtpenv", "bare"]
+BARE = ["tapecut.devtools.smtpenv", "bare"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

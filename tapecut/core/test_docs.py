@@ -86,7 +86,10 @@ def plugin_names(package: str) -> list[str]:
     return sorted(
         info.name.replace("_", "-")
         for info in pkgutil.iter_modules([str(path)])
-        if not info.name.startswith("_") and not info.name.startswith("test")
+        if not info.name.startswith(("_", "test"))
+        # What PackageCommand lists: modules with a run() (helpers and `management` are not).
+        and not info.ispkg
+        and "\ndef run(" in (path / f"{info.name}.py").read_text(encoding="utf-8")
     )
 
 

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from tapecut.ai.base import CallContext
 from tapecut.analysis.classify import TextClassifier
-from tapecut.analysis.throwaway import throwaway_database
+from tapecut.devtools.throwaway import throwaway_database
 
 HELP = "Train the category classifier on a fraction of labelled rows; test on the rest."
 BATCH = 64

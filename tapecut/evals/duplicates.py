@@ -22,10 +22,10 @@ from django.core.management.base import CommandError, CommandParser
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from tapecut.analysis.similarity import hybrid_similarity
 from tapecut.analysis.text import jaccard, numbers, shingles
-from tapecut.analysis.throwaway import throwaway_database
+from tapecut.devtools.throwaway import throwaway_database
 from tapecut.evals.classify import embed
+from tapecut.evals.hybrid import hybrid_similarity
 
 HELP = "Rank every report against each known duplicate; recall@5 and MRR."
 csv.field_size_limit(10_000_000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tapecut.bench import _smtpenv
+from tapecut.devtools import smtpenv
 
 
 def reporter(n: int) -> str:
@@ -19,7 +19,7 @@ def reporter(n: int) -> str:
 
 def report_mail(n: int) -> bytes:
     return (
-        f"From: Person {n} <{reporter(n)}>\r\nTo: {_smtpenv.RECIPIENT}\r\n"
+        f"From: Person {n} <{reporter(n)}>\r\nTo: {smtpenv.RECIPIENT}\r\n"
         f"Subject: Form {n} needs three signatures\r\n"
         f"Date: Mon, 05 Jan 2026 10:00:00 +0000\r\nMessage-ID: <fault-{n}@faults.invalid>\r\n"
         f"X-Bench-Seq: seed-{n}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
@@ -38,7 +38,7 @@ def seed(count: int) -> None:
             report_mail(n),
             channel="smtp",
             envelope_from=reporter(n),
-            envelope_to=[_smtpenv.RECIPIENT],
+            envelope_to=[smtpenv.RECIPIENT],
         )
 
 

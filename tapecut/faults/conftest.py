@@ -2,7 +2,8 @@
 
 They never touch the test database of pytest-django: the processes under test get their own
 SQLite file or their own PostgreSQL database, so each fault runs the same in the SQLite and the
-PostgreSQL pass of CI. Tests that need PostgreSQL start a private server (tapecut.faults.postgres).
+PostgreSQL pass of CI. Tests that need PostgreSQL start a private server
+(tapecut.devtools.postgres).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tapecut.faults.installation import (
+from tapecut.devtools.installation import (
     Installation,
     child_env,
     migrate,
     migrated_sqlite,
     running,
 )
-from tapecut.faults.postgres import ThrowawayPostgres
+from tapecut.devtools.postgres import ThrowawayPostgres
 
 TEMPLATE_DB = "tapecut_template"
 _numbers = itertools.count(1)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tapecut.bench import _smtpenv
+from tapecut.devtools import smtpenv
 
 RETRY_PAUSE = 0.05
 # Meaning "the connection broke" in the reply log (not an SMTP code).
@@ -32,7 +32,7 @@ class Reply:
 
 def send(smtp: smtplib.SMTP, sender: str, raw: bytes) -> int:
     """One transaction step by step; the code of the first refusal, else DATA's."""
-    for code, _text in (smtp.mail(sender), smtp.rcpt(_smtpenv.RECIPIENT)):
+    for code, _text in (smtp.mail(sender), smtp.rcpt(smtpenv.RECIPIENT)):
         if code != 250:
             smtp.rset()
             return code
@@ -105,7 +105,7 @@ class Flood:
         while not self._stop.is_set() and (self.per_client is None or seq < self.per_client):
             seq += 1
             marker = f"{self.name}{index}-{seq}"
-            raw = _smtpenv.make_message(rng, sender, marker)
+            raw = smtpenv.make_message(rng, sender, marker)
             for port in ports:
                 links[port] = self._deliver(links[port], port, sender, marker, raw)
             if self.pause:
@@ -121,7 +121,7 @@ class Flood:
         first = time.monotonic()
         while True:
             try:
-                smtp = smtp or _smtpenv.connect(port, timeout=30)
+                smtp = smtp or smtpenv.connect(port, timeout=30)
                 code = send(smtp, sender, raw)
             except (smtplib.SMTPException, OSError):
                 code = NO_REPLY

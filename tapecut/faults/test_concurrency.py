@@ -11,8 +11,8 @@ import signal
 
 import pytest
 
+from tapecut.devtools.installation import Installation, wait_for
 from tapecut.faults.flood import Flood
-from tapecut.faults.installation import Installation, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tapecut.bench import _smtpenv
 from tapecut.core import storage
 from tapecut.core.models import Job
+from tapecut.devtools import smtpenv
 from tapecut.faults.diskfull import full_disk
 from tapecut.faults.flood import send
 from tapecut.intake.models import InboundMessage
@@ -31,8 +31,8 @@ def big_message(n: int) -> bytes:
     rng = random.Random(n)
     body = b""
     while len(body) < MESSAGE:
-        body += _smtpenv.message_body(rng)
-    return _smtpenv.message_head(f"disk{n}@faults.invalid", f"disk-{n}") + body
+        body += smtpenv.message_body(rng)
+    return smtpenv.message_head(f"disk{n}@faults.invalid", f"disk-{n}") + body
 
 
 @pytest.mark.parametrize("tmpfs", [True, False], ids=["tmpfs-if-allowed", "simulated"])
@@ -42,7 +42,7 @@ def test_a_full_store_answers_452_and_leaves_nothing_half_written(
     store = tmp_path / "store"
     settings.TAPECUT_STORE_DIR = store
     settings.TAPECUT_INLINE_RAW_MAX = 1024  # every message goes to the store
-    settings.TAPECUT_RECIPIENTS = [_smtpenv.RECIPIENT]
+    settings.TAPECUT_RECIPIENTS = [smtpenv.RECIPIENT]
     mail = [big_message(n) for n in range(12)]
     server = ServerThread()
     server.start()

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
+from tapecut.devtools.installation import Installation, wait_for
+from tapecut.devtools.postgres import ThrowawayPostgres
 from tapecut.faults.flood import Flood
-from tapecut.faults.installation import Installation, wait_for
-from tapecut.faults.postgres import ThrowawayPostgres
 
 pytestmark = pytest.mark.slow
 

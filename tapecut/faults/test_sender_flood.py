@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
-from tapecut.bench import _smtpenv
+from tapecut.devtools import smtpenv
+from tapecut.devtools.installation import MARKER
 from tapecut.faults.flood import Flood
-from tapecut.faults.installation import MARKER
 from tapecut.intake.models import InboundMessage
 from tapecut.intake.smtp_server import ServerThread
 from tapecut.intake.storing import raw_bytes
@@ -24,7 +24,7 @@ BURST = 5
 
 
 def test_a_flooding_sender_is_throttled_and_the_others_are_not(settings) -> None:
-    settings.TAPECUT_RECIPIENTS = [_smtpenv.RECIPIENT]
+    settings.TAPECUT_RECIPIENTS = [smtpenv.RECIPIENT]
     settings.TAPECUT_SMTP_SENDER_RATE = RATE_PER_MINUTE
     settings.TAPECUT_SMTP_SENDER_BURST = BURST
     server = ServerThread()

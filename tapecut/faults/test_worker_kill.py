@@ -14,8 +14,8 @@ from collections import Counter
 
 import pytest
 
+from tapecut.devtools.installation import Installation, wait_for
 from tapecut.faults.child import reporter
-from tapecut.faults.installation import Installation, wait_for
 from tapecut.faults.slowmail import outbox_recipients
 
 pytestmark = pytest.mark.slow

@@ -1,7 +1,7 @@
 """`tapecut poll` against a real Dovecot IMAP server started for each test.
 
 Dovecot comes from ``scripts/install-test-deps.sh``; without it these tests fail with that hint
-(tapecut.intake.dovecot.DovecotMissing) rather than skip.
+(tapecut.devtools.dovecot.DovecotMissing) rather than skip.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.core.management import CommandError, call_command
 from imap_tools import MailBoxUnencrypted
 
 from tapecut.accounts.testing import run_jobs
-from tapecut.intake import dovecot, imap
+from tapecut.devtools import dovecot
+from tapecut.intake import imap
 from tapecut.intake.models import InboundMessage, Mode, Report
 
 MAIN = "bureaucracy@corp.example"

@@ -74,7 +74,7 @@ class ThrowawayPostgres:
         if self._as_root:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
         # PostgreSQL's own binaries with arguments built here.
-        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
+        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         if check and result.returncode != 0:
             log = self.log_tail()
             raise PostgresUnavailable(

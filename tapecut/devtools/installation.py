@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tapecut.bench import _smtpenv
+from tapecut.devtools import smtpenv
 
 SQLITE_NAME = "tapecut.sqlite3"
 MARKER = re.compile(rb"^X-Bench-Seq: (\S+)\r?$", re.MULTILINE)
@@ -30,7 +30,7 @@ WORKER_STARTED = re.compile(r"worker (\S+) started")
 
 def child_env(var_dir: Path, database_url: str = "", **extra: str) -> dict[str, str]:
     """The environment of every child: this var dir and database, nothing from the caller's."""
-    env = _smtpenv.throwaway_env(
+    env = smtpenv.throwaway_env(
         var_dir,
         TAPECUT_ACKNOWLEDGE="false",
         TAPECUT_WORKER_POLL_SECONDS="0.1",
@@ -87,20 +87,20 @@ class Installation:
     def start(self, name: str, args: list[str], **extra: str) -> subprocess.Popen[bytes]:
         """Start ``python -m ARGS`` in the background, its output in ``log(name)``."""
         with self.log_path(name).open("ab") as log:
-            proc = _smtpenv.start(args, self.env(**extra), log)
+            proc = smtpenv.start(args, self.env(**extra), log)
         self.procs.append(proc)
         return proc
 
     def smtpd(self, name: str, *, wait: bool = True, **extra: str) -> int:
         """Start ``tapecut smtpd`` on a free port; return the port (once it greets)."""
-        port = _smtpenv.free_port()
+        port = smtpenv.free_port()
         self.start(name, ["tapecut", "smtpd", "--port", str(port)], **extra)
         if wait:
             self.wait_smtpd(name, port)
         return port
 
     def wait_smtpd(self, name: str, port: int) -> None:
-        if not _smtpenv.wait_for_port(port, timeout=60):
+        if not smtpenv.wait_for_port(port, timeout=60):
             raise RuntimeError(f"smtpd {name} did not come up:\n{self.log(name)}")
 
     def worker(

@@ -1,6 +1,6 @@
 """Screenshots of the insights dashboard, taken by a real browser (headless Chromium).
 
-    python -m tapecut.insights.screenshot [--out docs] [--reports 3000]
+    python -m tapecut.bench._screenshot [--out docs] [--reports 3000]
 
 Builds a throwaway installation in a temporary folder (its own SQLite database and static
 files), fills it with an invented organisation whose report texts come from the demo mailbox

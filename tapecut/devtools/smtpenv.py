@@ -1,8 +1,8 @@
 """What the SMTP benchmarks share: a throwaway installation, server processes, test mail.
 
 Run as a module it is also the helper process the benchmarks start:
-``python -m tapecut.bench._smtpenv bare PORT`` serves a bare aiosmtpd that discards mail, and
-``python -m tapecut.bench._smtpenv count`` prints how often each ``X-Bench-Seq`` marker is stored
+``python -m tapecut.devtools.smtpenv bare PORT`` serves a bare aiosmtpd that discards mail, and
+``python -m tapecut.devtools.smtpenv count`` prints how often each ``X-Bench-Seq`` marker is stored
 in the database the environment points at.
 """
 
@@ -125,7 +125,7 @@ def connect(port: int, timeout: float = 30.0) -> smtplib.SMTP:
 def count_markers(env: dict[str, str]) -> dict[str, int]:
     """Run ``count`` in a child process, against the database ``env`` points at."""
     out = subprocess.run(
-        [sys.executable, "-m", "tapecut.bench._smtpenv", "count"],
+        [sys.executable, "-m", "tapecut.devtools.smtpenv", "count"],
         env=env,
         check=True,
         capture_output=True,
@@ -173,4 +173,4 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["count"]:
         _count_here()
     else:
-        sys.exit("usage: python -m tapecut.bench._smtpenv bare PORT | count")
+        sys.exit("usage: python -m tapecut.devtools.smtpenv bare PORT | count")

@@ -168,7 +168,7 @@ def start(root: Path | None = None, *, timeout: float = 15.0) -> Dovecot:
     root = Path(tempfile.mkdtemp(prefix="tapecut-dovecot-")) if root is None else root
     server = Dovecot(root=root, port=free_port(), remove_root=owned)
     config = write_config(server)
-    server.process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own config file
+    server.process = subprocess.Popen(
         [binary, "-F", "-c", str(config)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
