@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tapecut.api.api import api
+from tapecut.core.site_views import favicon
 from tapecut.intake import form_views
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Throttled login, two-factor steps, security.txt (before the auth URLs: its login wins).
     path("", include("tapecut.core.security_urls")),
