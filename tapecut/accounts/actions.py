@@ -20,10 +20,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tapecut.accounts import crypto, receipts, rotation
+from tapecut.accounts import receipts, rotation
 from tapecut.accounts.models import Token
 from tapecut.accounts.roles import CUSTODIAN, ROLES, has_role
-from tapecut.core import audit, jobs
+from tapecut.core import audit, crypto, jobs
 from tapecut.intake import identity
 from tapecut.intake.form import Upload, compose_message
 from tapecut.intake.models import Channel, FollowUp, InboundMessage, Mode, Report

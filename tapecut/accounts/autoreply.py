@@ -21,10 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tapecut.accounts import crypto
 from tapecut.accounts.actions import do_issue_receipt
 from tapecut.accounts.models import PendingMail
-from tapecut.core import audit, jobs
+from tapecut.core import audit, crypto, jobs
 from tapecut.intake import identity
 from tapecut.intake.form import our_domain
 from tapecut.intake.mime_headers import first_id

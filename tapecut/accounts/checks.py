@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from tapecut.accounts import crypto
+from tapecut.core import crypto
 
 DOCS = "see docs/configuration.md and docs/threat-model.md"
 

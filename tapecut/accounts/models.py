@@ -1,4 +1,4 @@
-"""API tokens, throttle counters and mail waiting to go to a protected reporter."""
+"""API tokens and mail waiting to go to a protected reporter."""
 
 from __future__ import annotations
 
@@ -29,28 +29,6 @@ class Token(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
-
-
-class ThrottleCounter(models.Model):
-    """How often one client (a keyed hash of its address, never the address) did something.
-
-    Counters live in the database so that every web process shares them. Old windows are
-    deleted as new ones start (tapecut.accounts.throttle).
-    """
-
-    scope = models.CharField(max_length=32)
-    key = models.CharField(max_length=64)
-    window = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key", "window"], name="throttle_unique")
-        ]
-        indexes = [models.Index(fields=["window"], name="throttle_window_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key[:8]} {self.window:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class PendingMail(models.Model):

@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
 
-from tapecut.accounts import crypto
+from tapecut.core import crypto
 from tapecut.intake.models import Report
 
 DIGITS = 16

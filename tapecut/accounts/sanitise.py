@@ -20,7 +20,7 @@ from email.utils import format_datetime, getaddresses
 import phonenumbers
 from django.conf import settings
 
-from tapecut.accounts import crypto
+from tapecut.core import crypto
 from tapecut.intake import identity
 from tapecut.intake.models import InboundMessage
 from tapecut.intake.parsing import ParsedMessage, parse_message

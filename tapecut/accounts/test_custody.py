@@ -10,7 +10,6 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from tapecut.accounts import crypto
 from tapecut.accounts.actions import do_reveal_identity
 from tapecut.accounts.roles import ROLES, has_role
 from tapecut.accounts.testing import (
@@ -21,6 +20,7 @@ from tapecut.accounts.testing import (
     marker_mail,
     receive,
 )
+from tapecut.core import crypto
 from tapecut.core.models import AuditEvent
 from tapecut.intake import identity
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report

@@ -4,7 +4,7 @@
 login page, the admin's, anything calling ``authenticate``) is refused once an account or an
 address has failed too often in the current window, before the password is checked. The
 login page says so plainly instead of "wrong password". Counters are keyed hashes, never
-usernames or addresses (tapecut.accounts.throttle).
+usernames or addresses (tapecut.core.throttle).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tapecut.accounts import crypto, throttle
+from tapecut.core import crypto, throttle
 
 ACCOUNT = "login-account"
 ADDRESS = "login-address"

@@ -60,3 +60,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.verb}"
+
+
+class ThrottleCounter(models.Model):
+    """How often one client (a keyed hash of its address, never the address) did something.
+
+    Counters live in the database so that every web process shares them. Old windows are
+    deleted as new ones start (tapecut.core.throttle). The rows moved here from
+    tapecut.accounts with their table (migrations accounts 0003 and core 0002).
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window"], name="throttle_unique")
+        ]
+        indexes = [models.Index(fields=["window"], name="throttle_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.window:%Y-%m-%d %H:%M}: {self.count}"

@@ -83,7 +83,7 @@ def test_the_lock_ends_with_its_window(quick):
 
 
 def test_counters_keep_no_name_and_no_address(quick):
-    from tapecut.accounts.models import ThrottleCounter
+    from tapecut.core.models import ThrottleCounter
 
     log_in(Client(), "someone@home.example", "wrong password!")
     keys = list(ThrottleCounter.objects.values_list("key", flat=True))

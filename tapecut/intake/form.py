@@ -4,7 +4,7 @@ Every channel stores raw bytes first, so a form submission becomes a real RFC 53
 (``compose_message``) before anything else happens. Spam is kept out without a third party and
 without JavaScript: a signed token that must be at least ``TAPECUT_FORM_MIN_SECONDS`` old and is
 accepted once, a field that people never see and bots fill in, and a limit per client address
-(tapecut.accounts.throttle).
+(tapecut.core.throttle).
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tapecut.accounts import receipts, throttle
+from tapecut.accounts import receipts
 from tapecut.accounts.actions import do_receipt_answer, do_submit_report
+from tapecut.core import throttle
 from tapecut.intake import identity
 from tapecut.intake.form import ReportForm, Upload, default_mode, issue_token, our_domain
 from tapecut.intake.models import Channel, FollowUp, Mode, Report

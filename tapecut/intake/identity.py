@@ -13,7 +13,7 @@ import dataclasses
 import json
 import re
 
-from tapecut.accounts import crypto
+from tapecut.core import crypto
 from tapecut.intake.models import Mode, Reporter
 from tapecut.intake.parsing import ForwardedPart, ParsedMessage
 

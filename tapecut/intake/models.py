@@ -47,7 +47,7 @@ class InboundMessage(models.Model):
     size = models.PositiveIntegerField()
     # Small messages inline; large ones in the content-addressed store under ``sha256``.
     raw_inline = models.BinaryField(null=True, blank=True)
-    # Anonymous and pseudonymous mail is stored encrypted (tapecut.accounts.crypto).
+    # Anonymous and pseudonymous mail is stored encrypted (tapecut.core.crypto).
     encrypted = models.BooleanField(default=False)
     state = models.CharField(
         max_length=12, choices=State.choices, default=State.PENDING, db_index=True

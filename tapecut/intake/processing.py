@@ -15,8 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tapecut.accounts import crypto
-from tapecut.core import audit, jobs, storage
+from tapecut.core import audit, crypto, jobs, storage
 from tapecut.core.language import guess_language
 from tapecut.intake import identity
 from tapecut.intake.models import (

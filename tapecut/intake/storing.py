@@ -15,8 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tapecut.accounts import crypto
-from tapecut.core import audit, jobs, storage
+from tapecut.core import audit, crypto, jobs, storage
 from tapecut.core.models import Job
 from tapecut.intake.addresses import mask, normalise
 from tapecut.intake.models import InboundMessage, Mode

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from tapecut.accounts.models import ThrottleCounter
+from tapecut.core.models import ThrottleCounter
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import FollowUp, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message

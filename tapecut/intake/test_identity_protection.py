@@ -7,7 +7,6 @@ import json
 import pytest
 from django.test import override_settings
 
-from tapecut.accounts import crypto
 from tapecut.accounts.testing import (
     MARKER_ADDRESS,
     MARKER_NAME,
@@ -15,6 +14,7 @@ from tapecut.accounts.testing import (
     marker_mail,
     receive,
 )
+from tapecut.core import crypto
 from tapecut.core.models import AuditEvent, Job
 from tapecut.intake import identity
 from tapecut.intake.models import (

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tapecut.accounts import crypto
 from tapecut.analysis.models import Category, DuplicateLink, Theme
-from tapecut.core import storage
+from tapecut.core import crypto, storage
 from tapecut.intake.models import Attachment, Mode, Report
 from tapecut.triage import actions, review
 from tapecut.triage.access import require

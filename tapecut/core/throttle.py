@@ -14,8 +14,8 @@ from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tapecut.accounts import crypto
-from tapecut.accounts.models import ThrottleCounter
+from tapecut.core import crypto
+from tapecut.core.models import ThrottleCounter
 
 HOUR = 3600
 EVERYONE = "*"
