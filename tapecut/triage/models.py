@@ -237,3 +237,26 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OriginalCopy(models.Model):
+    """The original email made safe to show, prepared once when the message is processed.
+
+    Opening the page reads this row: it never parses or sanitises the message again, so a
+    hostile mail costs its work once, bounded, in the worker (tapecut.triage.original). It is a
+    copy of the raw message and is deleted with it (retention, erasure).
+    """
+
+    inbound = models.OneToOneField(
+        "intake.InboundMessage", on_delete=models.CASCADE, related_name="display_copy"
+    )
+    headers = models.JSONField(default=list, blank=True)
+    html = models.TextField(blank=True, default="")  # sanitised
+    text = models.TextField(blank=True, default="")
+    size = models.PositiveIntegerField(default=0)
+    # Why the copy is reduced (HTML cut, flattened or shown as text only); empty when it is not.
+    note = models.CharField(max_length=200, blank=True, default="")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Original copy of inbound {self.inbound_id}"

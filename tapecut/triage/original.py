@@ -1,4 +1,7 @@
-"""The original email of a report, prepared for safe display on the report page.
+"""The original email of a report, prepared once for safe display on the report page.
+
+The worker prepares it when the message becomes a report (``store_original``) and the page
+reads what was stored: a hostile mail costs its (bounded) work once, never per view.
 
 Named reports show the bytes that arrived. Pseudonymous and anonymous reports show the copy
 ``tapecut.accounts.sanitise`` rebuilds without the sender's headers, signature, names and numbers:
@@ -8,6 +11,7 @@ the raw message would name the reporter.
 from __future__ import annotations
 
 import email
+import html as htmllib
 import logging
 from dataclasses import dataclass, field
 from email import policy
@@ -16,8 +20,10 @@ from email.message import Message
 from tapecut.accounts.sanitise import original_for_team
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
-from tapecut.intake.models import Report
-from tapecut.triage.sanitise import clean_html
+from tapecut.intake.models import InboundMessage, Report
+from tapecut.triage.html_bounds import strip_tags
+from tapecut.triage.models import OriginalCopy
+from tapecut.triage.sanitise import clean_html_noted
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +37,50 @@ class Original:
     html: str = ""  # sanitised
     text: str = ""
     size: int = 0
+    note: str = ""
 
 
 def original_for(report: Report) -> Original | None:
-    """The original for display, or None when the report did not come as a message."""
-    if report.inbound is None:
+    """The stored original, or None when the report did not come as a message.
+
+    A report from before copies were stored gets its copy made now, with the same bounds.
+    """
+    if report.inbound_id is None:
         return None
+    copy = OriginalCopy.objects.filter(inbound_id=report.inbound_id).first()
+    if copy is None:
+        assert report.inbound is not None
+        copy = store_original(report.inbound)
+    if copy is None:
+        return None
+    headers = [(str(name), str(value)) for name, value in copy.headers]
+    return Original(headers=headers, html=copy.html, text=copy.text, size=copy.size, note=copy.note)
+
+
+def store_original(inbound: InboundMessage) -> OriginalCopy | None:
+    """Prepare and keep the copy the page shows; None when the message cannot be read."""
     try:
-        raw = original_for_team(report.inbound)
+        made = prepare(inbound)
     except Exception:
         # Rebuilding a protected copy parses the message again; a message the parser cannot
         # read is shown as nothing rather than as an error page (the report text is there).
-        log.exception("cannot prepare the original of report %s for display", report.pk)
+        log.exception("cannot prepare the original of inbound %s for display", inbound.pk)
         return None
+    copy, _created = OriginalCopy.objects.update_or_create(
+        inbound=inbound,
+        defaults={
+            "headers": [list(pair) for pair in made.headers],
+            "html": made.html,
+            "text": made.text,
+            "size": made.size,
+            "note": made.note[:200],
+        },
+    )
+    return copy
+
+
+def prepare(inbound: InboundMessage) -> Original:
+    raw = original_for_team(inbound)
     msg = email.message_from_bytes(raw, policy=policy.compat32)
     headers = [
         (name, decode_value(str(value)))
@@ -51,9 +88,12 @@ def original_for(report: Report) -> Original | None:
         for value in (msg.get_all(name) or [])
     ]
     html_part, text_part = _find_parts(msg)
-    html = clean_html(_decode(html_part)) if html_part is not None else ""
+    html, note = clean_html_noted(_decode(html_part)) if html_part is not None else ("", "")
     text = _decode(text_part)[:MAX_TEXT_CHARS] if text_part is not None else ""
-    return Original(headers=headers, html=html, text=text, size=len(raw))
+    if html_part is not None and not html and not text:
+        # Too complex to show as HTML and no text part: its words, without the markup.
+        text = htmllib.unescape(strip_tags(_decode(html_part)[:MAX_TEXT_CHARS]))
+    return Original(headers=headers, html=html, text=text, size=len(raw), note=note)
 
 
 def _find_parts(msg: Message) -> tuple[Message | None, Message | None]:

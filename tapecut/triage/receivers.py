@@ -13,6 +13,7 @@ from tapecut.core import audit
 from tapecut.intake.models import Report
 from tapecut.intake.signals import report_created
 from tapecut.triage import notices
+from tapecut.triage.original import store_original
 
 
 @receiver(report_created, dispatch_uid="triage.acknowledge")
@@ -27,6 +28,13 @@ def acknowledge(sender: Any, report: Report, **kwargs: Any) -> None:
     notice = notices.create_ack_notice(report)
     if notice is not None:
         notices.enqueue_send(notice.pk)
+
+
+@receiver(report_created, dispatch_uid="triage.store_original")
+def prepare_original(sender: Any, report: Report, **kwargs: Any) -> None:
+    # In the worker, once: the page only reads what is stored here (hostile HTML is costly).
+    if report.inbound_id is not None and report.inbound is not None:
+        store_original(report.inbound)
 
 
 @receiver(user_logged_in, dispatch_uid="triage.audit_login")

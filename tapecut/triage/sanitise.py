@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from tapecut.triage.html_bounds import flatten
+
 MAX_HTML_CHARS = 1_000_000
 
 TAGS = {
@@ -52,9 +54,30 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
 
 
 def clean_html(raw_html: str) -> str:
-    """Sanitised HTML fragment with each link's real target printed after it."""
+    """Sanitised HTML fragment with each link's real target printed after it.
+
+    Bounded: at most ``MAX_HTML_CHARS``, nested at most ``html_bounds.MAX_DEPTH`` deep, and
+    empty (show the text part instead) when even that would cost too much.
+    """
+    return clean_html_noted(raw_html)[0]
+
+
+def clean_html_noted(raw_html: str) -> tuple[str, str]:
+    """``clean_html`` and a note saying how the HTML was reduced ("" when it was not)."""
+    notes = []
+    if len(raw_html) > MAX_HTML_CHARS:
+        notes.append(f"HTML cut to {MAX_HTML_CHARS:,} characters")
+    flat = flatten(raw_html[:MAX_HTML_CHARS])
+    if flat.too_costly:
+        return "", "HTML too complex to show safely; text only"
+    if flat.dropped:
+        notes.append(f"HTML nested deeper than {flat.max_depth} levels flattened")
+    return _sanitise(flat.html), "; ".join(notes)
+
+
+def _sanitise(markup: str) -> str:
     cleaned = nh3.clean(
-        raw_html[:MAX_HTML_CHARS],
+        markup,
         tags=TAGS,
         clean_content_tags=DROP_WITH_CONTENT,
         attributes=ATTRIBUTES,
