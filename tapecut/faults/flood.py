@@ -1,7 +1,9 @@
 """SMTP clients that behave like sending mail servers: they retry on ``4xx`` and on lost links.
 
-Every message carries a unique ``X-Bench-Seq`` marker. Each reply is written down with its time,
-so that a test can say which answers came while the database was down and which after.
+Every message carries a unique ``X-Bench-Seq`` marker. Each reply is written down with the time
+its attempt began and the time it came, so that a test can pick the attempts made wholly while the
+database was down by events it saw itself (the stop returned, the start was called), with no
+margin of wall-clock time that a busy machine could overrun.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Reply:
     code: int
     port: int
     first_try_at: float
+    tried_at: float  # when this attempt began (``at`` is when its answer came)
 
 
 def send(smtp: smtplib.SMTP, sender: str, raw: bytes) -> int:
@@ -91,6 +94,12 @@ class Flood:
     def codes(self, since: float = 0.0, until: float = float("inf")) -> Counter[int]:
         return Counter(r.code for r in self.snapshot() if since <= r.at < until)
 
+    def attempts(self, begun_after: float, answered_before: float = float("inf")) -> Counter[int]:
+        """Codes of the attempts begun after one moment and answered before another."""
+        return Counter(
+            r.code for r in self.snapshot() if r.tried_at >= begun_after and r.at < answered_before
+        )
+
     def sent(self) -> set[str]:
         return {r.marker for r in self.snapshot()}
 
@@ -120,6 +129,7 @@ class Flood:
         """Send until ``250`` (or any answer when not retrying, or until stopped)."""
         first = time.monotonic()
         while True:
+            tried = time.monotonic()
             try:
                 smtp = smtp or smtpenv.connect(port, timeout=30)
                 code = send(smtp, sender, raw)
@@ -129,7 +139,7 @@ class Flood:
                     smtp.close()
                 smtp = None
             with self._lock:
-                self.replies.append(Reply(time.monotonic(), marker, code, port, first))
+                self.replies.append(Reply(time.monotonic(), marker, code, port, first, tried))
             if code == 250 or code >= 500 or not self.retry or self._stop.is_set():
                 return smtp
             time.sleep(RETRY_PAUSE)

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from tapecut.devtools import smtpenv
-from tapecut.devtools.installation import MARKER
+from tapecut.devtools.installation import MARKER, wait_for
 from tapecut.faults.flood import Flood
 from tapecut.intake.models import InboundMessage
 from tapecut.intake.smtp_server import ServerThread
@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 RATE_PER_MINUTE = 60
 BURST = 5
+DEADLINE = 120  # seconds: generous, only a broken receiver gets near it
 
 
 def test_a_flooding_sender_is_throttled_and_the_others_are_not(settings) -> None:
@@ -41,9 +42,19 @@ def test_a_flooding_sender_is_throttled_and_the_others_are_not(settings) -> None
         )
         for flood in (flooder, calm):
             flood.retry = False
-            flood.start()
-        calm.join()
-        flooder.stop()  # it floods for as long as the others send
+        # Events, not timing: the calm senders start once the flooder is being refused, and the
+        # flood goes on until it is refused again after the last calm answer.
+        flooder.start()
+        wait_for(lambda: flooder.codes()[450] >= 1, DEADLINE, "the flooder to be slowed down")
+        calm.start()
+        calm.join(DEADLINE)
+        calm_done = max(r.at for r in calm.snapshot())
+        wait_for(
+            lambda: any(r.code == 450 and r.at > calm_done for r in flooder.snapshot()),
+            DEADLINE,
+            "a refusal after the calm senders were done",
+        )
+        flooder.stop()
     finally:
         server.stop()
 

@@ -1,13 +1,14 @@
 """The parser against hostile and broken input: limits, fuzzing and real-world mail.
 
-It must never raise anything but MessageRejected, and never take long.
+It must never raise anything but MessageRejected, and never take long. "Long" is CPU time of the
+parsing thread (``time.thread_time``), which other work on a busy machine does not inflate, as
+it would a wall-clock time.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,18 @@ from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message
 FIXTURES = Path(__file__).parent / "fixtures" / "eml"
 SHARED_EMAIL = Path(__file__).resolve().parents[3] / "shared" / "data" / "email"
 HEAD = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
-# Generous for a slow CI box; every case below takes milliseconds here.
+# CPU seconds: generous for a slow CI box; every case below takes milliseconds here.
 FAST = 2.0
 
 
 def timed(raw: bytes) -> tuple[ParsedMessage | MessageRejected, float]:
-    start = time.perf_counter()
+    """The outcome and the CPU seconds this thread spent on it."""
+    start = time.thread_time()
     try:
         result: ParsedMessage | MessageRejected = parse_message(raw)
     except MessageRejected as exc:
         result = exc
-    return result, time.perf_counter() - start
+    return result, time.thread_time() - start
 
 
 def simple(subject: bytes = b"x", body: bytes = b"hello", extra: bytes = b"") -> bytes:
@@ -138,7 +140,7 @@ def test_pathological_but_acceptable_input_parses_quickly(raw: bytes):
 
 FUZZ = settings(
     max_examples=200,
-    deadline=timedelta(seconds=2),
+    deadline=None,  # a wall-clock deadline fails on a busy machine; CPU time is checked instead
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -197,9 +199,9 @@ def mutate(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
 
 
 def assert_parses_or_rejects(raw: bytes) -> None:
-    try:
-        parsed = parse_message(raw)
-    except MessageRejected:
+    parsed, seconds = timed(raw)
+    assert seconds < FAST
+    if isinstance(parsed, MessageRejected):
         return
     assert isinstance(parsed.text, str) and isinstance(parsed.body, str)
     assert all(a.size == len(a.data) for a in parsed.attachments)
@@ -244,7 +246,7 @@ def test_every_shared_message_parses_or_is_rejected_quickly():
     for path in sorted(p for p in SHARED_EMAIL.rglob("*") if p.is_file()):
         result, seconds = timed(path.read_bytes())
         slowest = max(slowest, seconds)
-        assert seconds < 5, f"{path} took {seconds:.1f} s"
+        assert seconds < 5, f"{path} took {seconds:.1f} s of CPU"
         if isinstance(result, MessageRejected):
             outcomes["rejected"] += 1
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
@@ -194,23 +194,31 @@ def test_same_bytes_twice_are_stored_once(server: ServerThread) -> None:
 
 def test_stopping_lets_a_store_in_progress_answer() -> None:
     real = storing.do_store_inbound
+    entered = threading.Event()
+    server = ServerThread()
 
     def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
+        # Events, not a sleep: this store goes on only once the server has begun to stop.
+        entered.set()
+        wait_until(lambda: server.server.handler.closing, "the server to begin stopping")
         return real(*args, **kwargs)
 
     replies: list[tuple[int, bytes]] = []
-    server = ServerThread()
     server.start()
     with mock.patch.object(storing, "do_store_inbound", side_effect=slow), client(server) as smtp:
         sending = threading.Thread(target=lambda: replies.append(send(smtp, message())))
         sending.start()
-        deadline = time.monotonic() + 10
-        while not server.server.handler.active and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert entered.wait(60), "the store never began"
         server.stop()
-        sending.join(10)
+        sending.join(60)
     assert replies == [(250, b"2.0.0 OK")]
     assert InboundMessage.objects.count() == 1
     with pytest.raises(OSError):
         smtplib.SMTP("127.0.0.1", server.port, timeout=5)
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.01)
