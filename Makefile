@@ -7,23 +7,41 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 LINTED := tapecut conftest.py
 
-.PHONY: install run demo test lint typecheck audit test-deps pytest pytest-pg clean
+.PHONY: install demo-keys run demo test lint typecheck audit test-deps pytest pytest-pg clean
 
+# One line per step, so a first start says what it is doing while pip works.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip wheel setuptools
-	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || { echo "[1/4] Creating the virtual environment in $(VENV) …"; $(PYTHON) -m venv $(VENV); }
+	@echo "[2/4] Installing Tapecut and its dependencies (a few minutes the first time) …"
+	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip wheel setuptools
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
+# This machine's own identity keys for the demo (var/keys/, made once, readable by you alone),
+# so that identities are not protected by the development SECRET_KEY (tapecut.W010, W011).
+# A database made before the keys keeps its derived keys (new keys could not read it).
+KEYS := $(CURDIR)/var/keys
+with_keys = if [ -f $(KEYS)/identity-keys ]; then \
+	export TAPECUT_IDENTITY_KEYS_FILE=$(KEYS)/identity-keys TAPECUT_IDENTITY_HMAC_KEY_FILE=$(KEYS)/identity-hmac-key; fi;
+
+demo-keys: install
+	@if [ -f $(KEYS)/identity-keys ]; then echo "[3/4] Identity keys: $(KEYS)/ (already made)"; \
+	elif [ -f var/tapecut.sqlite3 ]; then echo "[3/4] Identity keys: the existing var/tapecut.sqlite3 keeps the keys derived from SECRET_KEY"; \
+	else echo "[3/4] Making this machine's identity keys in $(KEYS)/ …"; \
+	  mkdir -p $(KEYS) && chmod 700 $(KEYS) && umask 077 && \
+	  $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $(KEYS)/identity-hmac-key && \
+	  $(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $(KEYS)/identity-keys; fi
+
 # Migrate, create the demo login, import the demo mailbox, serve; Ctrl-C stops everything.
-run: install
-	$(BIN)/tapecut demo
+run: install demo-keys
+	@echo "[4/4] Starting the demo: database, login, sample reports, servers …"
+	@$(with_keys) $(BIN)/tapecut demo
 
 # The same set-up without starting the servers.
-demo: install
-	$(BIN)/tapecut demo --no-serve
+demo: install demo-keys
+	@$(with_keys) $(BIN)/tapecut demo --no-serve
 
 lint: install
 	$(BIN)/ruff format --check $(LINTED)

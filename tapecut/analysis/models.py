@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tapecut.intake.models import Report
@@ -25,7 +26,18 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the language of the page (German where one is given)."""
+        return self.name_for(self.name_en, self.name_de)
+
+    @staticmethod
+    def name_for(name_en: str, name_de: str) -> str:
+        """``name`` from plain column values (for lists read without model instances)."""
+        german = (get_language() or "").startswith("de")
+        return name_de if german and name_de else name_en
 
 
 class Theme(models.Model):

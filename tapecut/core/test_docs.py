@@ -80,6 +80,12 @@ def test_every_management_command_is_documented():
     assert not missing, f"describe these in docs/commands.md as `tapecut NAME`: {missing}"
 
 
+def test_no_command_is_described_twice():
+    headings = re.findall(r"^### `tapecut ([a-z0-9-]+)`", (DOCS / "commands.md").read_text(), re.M)
+    twice = sorted({h for h in headings if headings.count(h) > 1})
+    assert not twice, f"docs/commands.md describes these twice: {twice}"
+
+
 def plugin_names(package: str) -> list[str]:
     """Benchmark or evaluation names, as ``tapecut bench``/``tapecut eval`` list them."""
     path = PACKAGE / package

@@ -109,10 +109,10 @@ class Reporter(models.Model):
     def name_for(pk: int | None, mode: str, display_name: str, address: str, alias: str) -> str:
         """``public_name`` from plain column values (for lists read without model instances)."""
         if mode == Mode.NAMED:
-            return display_name or address or f"Reporter {pk}"
+            return display_name or address or (f"Reporter {pk}" if pk else "—")
         if mode == Mode.PSEUDONYMOUS:
-            return alias or "Pseudonymous reporter"
-        return "Anonymous reporter"
+            return alias or str(_("Pseudonymous reporter"))
+        return str(_("Anonymous reporter"))
 
 
 class Report(models.Model):
@@ -157,6 +157,19 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject[:60]}"
+
+    @property
+    def reporter_label(self) -> str:
+        """Who reported it, as the team may see it: the same words whatever the channel
+        ("Anonymous reporter" by mail and by web form alike)."""
+        if self.reporter_id is not None and self.reporter is not None:
+            return self.reporter.public_name
+        return Reporter.name_for(None, self.mode, "", "", "")
+
+    @property
+    def is_email(self) -> bool:
+        """Whether it came by mail (only then is there an original email to show)."""
+        return self.channel in {Channel.SMTP, Channel.IMAP, Channel.IMPORT}
 
 
 class FollowUp(models.Model):

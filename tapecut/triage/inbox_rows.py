@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from tapecut.analysis.models import Theme
+from tapecut.analysis.models import Category, Theme
 from tapecut.intake.models import Channel, Mode, Report, Reporter
 
 # What a row shows, read as plain values: no texts, vectors or centroids, no model instances.
@@ -36,6 +36,7 @@ ROW_FIELDS = (
     "reporter__address",
     "reporter__alias",
     "analysis__category__name_en",
+    "analysis__category__name_de",
     "analysis__theme_id",
     "analysis__theme__title",
     "analysis__theme__keywords",
@@ -72,7 +73,7 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
                 row["reporter__alias"],
             )
             if row["reporter_id"]
-            else "—"
+            else Reporter.name_for(None, row["mode"], "", "", "")
         )
         theme_label = Theme.label_for(
             theme, row["analysis__theme__title"] or "", row["analysis__theme__keywords"]
@@ -88,7 +89,12 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
                 identity=escape(
                     f"{labels['mode', row['mode']]} · {labels['channel', row['channel']]}"
                 ),
-                category=escape(row["analysis__category__name_en"] or "—"),
+                category=escape(
+                    Category.name_for(
+                        row["analysis__category__name_en"] or "—",
+                        row["analysis__category__name_de"] or "",
+                    )
+                ),
                 theme=_link(theme_url % theme, _truncate(theme_label, 40)) if theme else "—",
                 status=escape(labels["status", row["status"]]),
                 received=timezone.localtime(row["received_at"]).strftime("%Y-%m-%d %H:%M"),

@@ -229,6 +229,7 @@ ACCESS: dict[str, list[Check]] = {
     "i18n/setlang/": [Check(same(302))],
     # Insights: the dashboard and its exports for leaders, triagers and admins.
     "insights/": [Check(only({"leader": 200, "triager": 200, "admin": 200}))],
+    "insights/how-we-count/": [Check(only({"leader": 200, "triager": 200, "admin": 200}))],
     "insights/export/<slug:kind>.<slug:fmt>": [
         Check(
             only({"leader": 200, "triager": 200, "admin": 200}),
@@ -242,6 +243,7 @@ ACCESS: dict[str, list[Check]] = {
     # Operations: Prometheus needs TAPECUT_METRICS_TOKEN (or an admin login); health is public.
     "metrics": [Check(only({"admin": 200}, visitor=401))],
     "healthz": [Check(same(200))],
+    "favicon.ico": [Check(same(200))],
 }
 
 # Django's admin guards itself: staff only, everyone else is sent to its login page (through

@@ -33,7 +33,17 @@ def report():  # type: ignore[no-untyped-def]
         category=make_category("signatures", "Signatures"),
         category_confidence=0.62,
         hours_per_year=12.5,
-        impact={"evidence": ["two weeks every time"]},
+        impact={
+            "evidence": [
+                {
+                    "kind": "duration",
+                    "value": 80.0,
+                    "start": 0,
+                    "end": 20,
+                    "text": "two weeks every time",
+                }
+            ]
+        },
     )
     return report
 
@@ -47,7 +57,7 @@ def test_the_page_folds_what_the_reporter_did_not_write(report, client_as):  # t
     assert "Three signatures for a taxi receipt." in page
     assert '<details class="quoted"><summary>' in page
     assert '<details class="forwarded"><summary>' in page and "Sign here" in page
-    assert "62% sure" in page and "12.5 h" in page and "two weeks every time" in page
+    assert "62% sure" in page and "12.5 h/year" in page and "<q>two weeks every time</q>" in page
 
 
 def test_category_accepted_or_corrected(report, client_as, personas):  # type: ignore[no-untyped-def]

@@ -14,6 +14,8 @@ from tapecut.triage import actions
 from tapecut.triage.access import require
 from tapecut.triage.models import Notice
 
+PAGE_SIZE = 50  # a screen or two of rows; the pager and the filters find the rest
+
 
 @require("audit")
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -24,7 +26,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actor = request.GET.get("actor", "").strip()
     if actor:
         events = events.filter(actor_label__icontains=actor)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "verb": verb,

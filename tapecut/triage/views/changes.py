@@ -56,8 +56,11 @@ def _ids(request: HttpRequest, *names: str) -> list[int]:
 def change_new(request: HttpRequest) -> HttpResponse:
     reports = Report.objects.filter(pk__in=_ids(request, "report", "reports"))
     themes = Theme.objects.filter(pk__in=_ids(request, "theme", "themes"))
-    form = ChangeForm(request.POST or None, initial=_initial(themes))
-    if request.method == "POST" and form.is_valid():
+    # "Create a change" in the inbox posts the selected reports here with ``start``: an empty
+    # form to fill in, not a submission to check.
+    posted = request.method == "POST" and "start" not in request.POST
+    form = ChangeForm(request.POST if posted else None, initial=_initial(themes))
+    if posted and form.is_valid():
         data = form.cleaned_data
         change = actions.do_create_change(
             title=data["title"],
@@ -108,7 +111,11 @@ def _page_context(change: Change, form: ChangeForm) -> dict[str, Any]:
         "owner_form": OwnerForm(initial={"owner": change.owner, "due_date": change.due_date}),
         "evidence_form": EvidenceForm(),
         "next_statuses": [
-            (s, Change.Status(s).label) for s in sorted(actions.TRANSITIONS[change.status])
+            # In the order of the workflow (proposed → approved → in progress → done), not
+            # alphabetical.
+            (value, label)
+            for value, label in Change.Status.choices
+            if value in actions.TRANSITIONS[change.status]
         ],
         "reports": Report.objects.filter(pk__in=linked).order_by("-received_at")[:200],
         "linked_total": len(linked),

@@ -13,6 +13,7 @@ from tapecut.triage import actions, links, notices
 from tapecut.triage.access import require
 from tapecut.triage.forms import FeedbackForm
 from tapecut.triage.models import Change, Notice
+from tapecut.triage.reporter_status import reporter_status
 
 # Fewer reports than this are never summarised: a small count can point at a person.
 MIN_REPORTS = 5
@@ -75,6 +76,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     )
     context = {
         "report": report,
+        "status": reporter_status(report),
         "messages_from_team": report.followups.filter(author=FollowUp.Author.TEAM),
         "outcomes": outcomes,
     }

@@ -143,7 +143,8 @@ SUGGESTION_ACTIONS: dict[str, Callable[[Report, Any, Any], None]] = {
 def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept or correct one suggestion: one button, one POST (htmx swaps just that part)."""
     report = _report(pk)
-    act = SUGGESTION_ACTIONS.get(request.POST.get("action", ""))
+    action = request.POST.get("action", "")
+    act = SUGGESTION_ACTIONS.get(action)
     if act is None:
         messages.error(request, _("Unknown action."))
     else:
@@ -152,5 +153,15 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
         except (actions.TriageError, ValueError) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _done(action, report.pk))
     return redirect("triage:report", pk=pk)
+
+
+def _done(action: str, pk: int) -> str:
+    """What the team reads after a suggestion was accepted or corrected (a move says where)."""
+    if action in {"theme", "theme_accept"}:
+        theme = _report(pk).analysis.theme
+        if action == "theme_accept":
+            return _("Kept in the theme “%(theme)s”.") % {"theme": theme}
+        return _("Moved to the theme “%(theme)s”.") % {"theme": theme}
+    return _("Saved.")

@@ -1,0 +1,35 @@
+"""/insights/how-we-count/: docs/insights.md, the definitions behind every figure, as a page.
+
+The dashboard links here instead of naming a file. The guide is read from the source tree
+(``make run``, a checkout, the development image); an installation without it says where the
+guide lives rather than answering 404.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+from tapecut.accounts.roles import ADMIN, LEADER, TRIAGER, role_required
+
+GUIDE = Path(settings.BASE_DIR).parent / "docs" / "insights.md"
+
+
+@cache
+def _html(text: str) -> SafeString:
+    # CommonMark with tables; raw HTML in the file stays text, images (screenshots) are left
+    # out: the page is the dashboard's explanation, not a copy of the docs folder.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+    return mark_safe(md.render(text))  # noqa: S308 - html off: markdown-it escapes the source
+
+
+@role_required(LEADER, TRIAGER, ADMIN)
+def how_we_count(request: HttpRequest) -> HttpResponse:
+    text = GUIDE.read_text(encoding="utf-8") if GUIDE.is_file() else ""
+    return render(request, "insights/guide.html", {"guide": _html(text) if text else ""})
