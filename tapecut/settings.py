@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "tapecut.analysis",
     "tapecut.triage",
     "tapecut.insights",
+    # Retention, erasure and a reporter's export (docs/privacy.md).
+    "tapecut.privacy",
     "tapecut.ledger",
     "tapecut.demo",
     # Tooling: only their `tapecut bench` and `tapecut eval` commands (docs/architecture.md).
@@ -97,6 +99,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;"
+                    # Deleted rows are overwritten, not left in free pages (retention).
+                    " PRAGMA secure_delete=ON;"
                 ),
             },
         }
@@ -238,6 +242,13 @@ TAPECUT_SCHEDULE_POLL_SECONDS = env_float("TAPECUT_SCHEDULE_POLL_SECONDS", 60.0)
 TAPECUT_SCHEDULE_RECLUSTER_SECONDS = env_float("TAPECUT_SCHEDULE_RECLUSTER_SECONDS", 3600.0)
 TAPECUT_SCHEDULE_REMIND_SECONDS = env_float("TAPECUT_SCHEDULE_REMIND_SECONDS", 3600.0)
 TAPECUT_SCHEDULE_DIGEST_SECONDS = env_float("TAPECUT_SCHEDULE_DIGEST_SECONDS", 86400.0)
+TAPECUT_SCHEDULE_PURGE_SECONDS = env_float("TAPECUT_SCHEDULE_PURGE_SECONDS", 86400.0)
+
+# Retention (docs/privacy.md): days after which raw mail, identities and reply threads go.
+# 0 keeps them for ever. The works council agrees these numbers.
+TAPECUT_RETENTION_CLOSED_DAYS = env_int("TAPECUT_RETENTION_CLOSED_DAYS", 90)
+TAPECUT_RETENTION_NO_CHANGE_DAYS = env_int("TAPECUT_RETENTION_NO_CHANGE_DAYS", 365)
+TAPECUT_RETENTION_QUARANTINE_DAYS = env_int("TAPECUT_RETENTION_QUARANTINE_DAYS", 30)
 
 # --- Analysis stages (docs/analysis.md) -------------------------------------------------------
 # Lexical Jaccard at or above which a near-identical report with the same numbers merges itself.

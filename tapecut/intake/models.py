@@ -58,6 +58,8 @@ class InboundMessage(models.Model):
     last_error = models.TextField(blank=True, default="")
     message_id = models.CharField(max_length=998, blank=True, default="", db_index=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
+    # Set when retention or an erasure deleted the bytes and the envelope (tapecut.privacy).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -151,6 +153,8 @@ class Report(models.Model):
     received_at = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when retention or an erasure removed its raw mail, reporter identity and thread.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
