@@ -22,4 +22,5 @@ RUN tapecut collectstatic --noinput
 EXPOSE 8000 2525
 ENTRYPOINT ["tini", "--"]
 # Web by default; compose overrides the command for smtpd, worker and scheduler.
-CMD ["gunicorn", "tapecut.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# The config keeps client addresses out of the access log and lets workers die with the master.
+CMD ["gunicorn", "tapecut.wsgi", "--config", "python:tapecut.core.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "4"]

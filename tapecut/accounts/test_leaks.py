@@ -14,14 +14,20 @@ import base64
 import json
 import logging
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from tapecut.accounts.actions import do_create_token
-from tapecut.accounts.testing import Marker, leaks_in, make_user, marker_mail, receive, run_jobs
+from tapecut.accounts.testing import (
+    Marker,
+    database_bytes,
+    leaks_in,
+    make_user,
+    marker_mail,
+    receive,
+    run_jobs,
+    store_bytes,
+)
 from tapecut.accounts.testing import signature as signature_of
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report
@@ -100,59 +106,6 @@ def by_api(client, marker: Marker) -> None:
             HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
         assert answer.status_code == 201, answer.content
-
-
-def database_bytes(skip_tables: tuple[str, ...] = ()) -> bytes:
-    """The raw database file (after a checkpoint) and whatever is left in its WAL.
-
-    Pages that belong to ``skip_tables`` (and their indexes) are left out; free pages and every
-    other table's pages are searched as they lie on disk, deleted rows included.
-    """
-    if connection.vendor != "sqlite":
-        return logical_dump(skip_tables)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        assert cursor.fetchone()[0] == 0, "the checkpoint could not complete"
-        cursor.execute("PRAGMA page_size")
-        page_size = int(cursor.fetchone()[0])
-        marks = ",".join("%s" for _ in skip_tables) or "''"
-        cursor.execute(
-            "SELECT pageno FROM dbstat WHERE name IN "
-            f"(SELECT name FROM sqlite_master WHERE tbl_name IN ({marks}))",
-            list(skip_tables),
-        )
-        skipped = {int(row[0]) for row in cursor.fetchall()}
-    name = Path(connection.settings_dict["NAME"])
-    data = name.read_bytes()
-    pages = [
-        data[i * page_size : (i + 1) * page_size]
-        for i in range(len(data) // page_size)
-        if i + 1 not in skipped
-    ]
-    others = [name.with_name(name.name + "-wal"), name.with_name(name.name + "-journal")]
-    return b"".join(pages) + b"".join(p.read_bytes() for p in others if p.exists())
-
-
-def logical_dump(skip_tables: tuple[str, ...]) -> bytes:
-    """Every value of every row of every table (PostgreSQL: no file format to read raw)."""
-    from django.apps import apps
-
-    chunks: list[bytes] = []
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.db_table in skip_tables:
-            continue
-        for row in model._default_manager.values_list():
-            for value in row:
-                if isinstance(value, (bytes, memoryview)):
-                    chunks.append(bytes(value))
-                elif value is not None:
-                    chunks.append(str(value).encode())
-    return b"\n".join(chunks)
-
-
-def store_bytes() -> bytes:
-    root = Path(settings.TAPECUT_STORE_DIR)
-    return b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file())
 
 
 def triage_pages(client) -> dict[str, bytes]:

@@ -19,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tapecut.accounts.actions import do_submit_report
 from tapecut.api.auth import require_read
-from tapecut.intake.form import Upload
+from tapecut.intake.form import Upload, has_line_break
 from tapecut.intake.models import Channel, Mode, Report
 
 router = Router(tags=["reports"])
@@ -138,6 +138,7 @@ class Error(Schema):
 
 @router.post("", response={201: ReportCreated, 400: Error}, summary="Submit a report")
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
+    _one_line_fields(payload)
     mode = payload.mode or settings.TAPECUT_DEFAULT_MODE
     if mode != Mode.ANONYMOUS and payload.reporter is None:
         raise HttpError(400, f"A {mode} report needs a reporter (address and name).")
@@ -157,6 +158,17 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, A
         "receipt": submission.receipt or None,
     }
     return Status(201, body)
+
+
+def _one_line_fields(payload: ReportIn) -> None:
+    """Subject, name and file names become mail headers: no line breaks (a clear 400)."""
+    fields = {"subject": payload.subject}
+    if payload.reporter is not None:
+        fields["reporter.name"] = payload.reporter.name
+    fields |= {f"attachments[{i}].filename": a.filename for i, a in enumerate(payload.attachments)}
+    for field, value in fields.items():
+        if has_line_break(value):
+            raise HttpError(400, f"{field} may not contain line breaks.")
 
 
 def _uploads(items: list[UploadIn]) -> list[Upload]:

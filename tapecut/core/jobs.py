@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tapecut.core.models import Job
+from tapecut.core.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +103,12 @@ def run_job(job: Job) -> RunResult:
     try:
         fn(job.payload)
     except PermanentError as exc:
-        log.info("job %s failed permanently: %s", job, exc)
-        return _finish(job, Job.State.FAILED, str(exc))
+        log.info("job %s failed permanently: %s", job, scrub(str(exc)))
+        return _finish(job, Job.State.FAILED, scrub(str(exc)))
     except Exception:
-        error = traceback.format_exc(limit=8)
-        log.exception("job %s failed (attempt %s)", job, job.attempts)
+        # Kept and logged scrubbed: an exception's arguments may name a reporter.
+        error = scrub(traceback.format_exc(limit=8))
+        log.error("job %s failed (attempt %s):\n%s", job, job.attempts, error)
         if job.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
             return _finish(job, Job.State.FAILED, error)
         backoff = timedelta(seconds=min(3600, 5 * 2**job.attempts))

@@ -33,6 +33,14 @@ MAX_SUBJECT = 200
 MAX_TEXT = 50_000
 
 
+def has_line_break(value: str) -> bool:
+    """Line breaks cannot go into a mail header (subject, name, file name): we say so."""
+    return any(c in value for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+LINE_BREAK_ERROR = _("Please write this on one line (it may not contain line breaks).")
+
+
 @dataclass(frozen=True)
 class Upload:
     filename: str
@@ -178,6 +186,12 @@ class ReportForm(forms.Form):
         assert isinstance(mode_field, forms.ChoiceField)
         mode_field.choices = [(m, f"{Mode(m).label}: {MODE_HELP[m]}") for m in allowed_modes(user)]
         self.token_check: TokenCheck | None = None
+
+    def clean_subject(self) -> str:
+        subject = str(self.cleaned_data.get("subject", ""))
+        if has_line_break(subject):
+            raise forms.ValidationError(LINE_BREAK_ERROR)
+        return subject
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

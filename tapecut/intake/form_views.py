@@ -76,7 +76,8 @@ def reporter_identity(user: Any, mode: str) -> tuple[str, str]:
     if mode == Mode.ANONYMOUS or not getattr(user, "is_authenticated", False):
         return "", ""
     address = user.email or f"{user.get_username()}@{our_domain()}"
-    return address.lower(), user.get_full_name()
+    # A name from the directory goes into a header: folded onto one line.
+    return address.lower(), " ".join(user.get_full_name().split())
 
 
 def _without_user(

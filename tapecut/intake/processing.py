@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tapecut.core import audit, crypto, jobs, storage
 from tapecut.core.language import guess_language
+from tapecut.core.scrub import scrub
 from tapecut.intake import identity
 from tapecut.intake.models import (
     Attachment,
@@ -78,11 +79,11 @@ def _attempt_failed(
     """Count a failed attempt; quarantine (and return that) once no retry is left, else None."""
     msg.attempts += 1
     InboundMessage.objects.filter(pk=msg.pk).update(
-        attempts=msg.attempts, last_error=repr(exc)[:2000]
+        attempts=msg.attempts, last_error=scrub(repr(exc))[:2000]
     )
     if final or msg.attempts >= settings.TAPECUT_JOB_MAX_ATTEMPTS:
-        log.exception("inbound %s: %s; quarantined", msg.pk, reason)
-        return do_quarantine(msg, f"{reason}: {exc!r}")
+        log.error("inbound %s: %s; quarantined: %s", msg.pk, reason, scrub(repr(exc)))
+        return do_quarantine(msg, f"{reason}: {scrub(repr(exc))}")
     return None
 
 

@@ -90,6 +90,10 @@ def accepted_recipients() -> frozenset[str]:
     )
 
 
+# Senders are never logged, not even masked: at this point nobody knows yet whether the message
+# belongs to a protected report (a reply to the wrong address, a second copy of one).
+
+
 def store_message(raw: bytes, sender: str, recipients: list[str]) -> tuple[int, bool]:
     """Store and commit one message (runs in a store thread); return its id and whether new."""
     from tapecut.intake.storing import do_store_inbound
@@ -130,7 +134,7 @@ class IntakeHandler:
         if self.closing:
             return SHUTTING_DOWN
         if not self.throttle.allow(address):
-            log.info("450 to %s: over the sender rate", mask(address))
+            log.info("450: a sender over its rate")
             return SLOW_DOWN
         envelope.mail_from = address
         envelope.mail_options.extend(options)
@@ -141,7 +145,7 @@ class IntakeHandler:
     ) -> str:
         recipient = normalise(address)
         if recipient not in self.recipients:
-            log.info("550 for %s from %s", mask(address), mask(envelope.mail_from or ""))
+            log.info("550 for %s", mask(address))
             return UNKNOWN_RECIPIENT
         envelope.rcpt_tos.append(recipient)
         envelope.rcpt_options.extend(options)
@@ -153,7 +157,7 @@ class IntakeHandler:
         raw = envelope.original_content or b""
         sender = "" if envelope.mail_from in (None, "<>") else str(envelope.mail_from)
         if len(raw) > self.max_bytes:
-            log.info("552 to %s: %d bytes", mask(sender), len(raw))
+            log.info("552: %d bytes", len(raw))
             return TOO_BIG
         self.active += 1
         try:
@@ -165,17 +169,17 @@ class IntakeHandler:
         try:
             pk, created = await self.workers.call(store_message, raw, sender, recipients)
         except StoreFull:
-            log.error("452 to %s: the message store is full", mask(sender))
+            log.error("452: the message store is full")
             return STORE_FULL
         except DatabaseError as exc:
-            log.error("451 to %s: the database could not store the message: %s", mask(sender), exc)
+            log.error("451: the database could not store the message: %s", exc)
             return TEMPORARY_FAILURE
         except Exception:
             # Ours, whatever it is: the sender keeps the message and tries again.
-            log.exception("451 to %s: storing failed", mask(sender))
+            log.exception("451: storing failed")
             return TEMPORARY_FAILURE
         if not created:
-            log.info("inbound %s arrived again from %s; already stored", pk, mask(sender))
+            log.info("inbound %s arrived again; already stored", pk)
         return OK
 
 

@@ -7,8 +7,11 @@ sender, and a parse job is queued in the same transaction. Reading them back is 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +20,10 @@ from django.utils import timezone
 
 from tapecut.core import audit, crypto, jobs, storage
 from tapecut.core.models import Job
-from tapecut.intake.addresses import mask, normalise
-from tapecut.intake.models import InboundMessage, Mode
+from tapecut.intake import identity
+from tapecut.intake.addresses import normalise
+from tapecut.intake.mime_headers import first_id, message_ids
+from tapecut.intake.models import InboundMessage, MessageRef, Mode
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +66,7 @@ def do_store_inbound(
     except IntegrityError:
         # Another process stored the same bytes a moment ago.
         return InboundMessage.objects.get(sha256=msg.sha256), False
-    _log_stored(msg, envelope_from)
+    _log_stored(msg)
     return msg, True
 
 
@@ -126,6 +131,9 @@ def _build_inbound(
     extra: dict[str, Any] | None,
 ) -> InboundMessage:
     mode = mode_for_recipients(recipients, mode)
+    if mode == Mode.NAMED:
+        # A reply that refers to a protected report is protected before a byte is written.
+        mode = protected_thread_mode(raw) or mode
     protect = mode != Mode.NAMED
     digest = crypto.keyed_hash(raw) if protect else storage.sha256_hex(raw)
     stored = crypto.encrypt(raw) if protect else raw
@@ -149,20 +157,42 @@ def _build_inbound(
     return msg
 
 
+# More than any real header block; a longer one is cut (the parser quarantines it anyway).
+_HEADER_BYTES = 256 * 1024
+
+
+def protected_thread_mode(raw: bytes) -> str | None:
+    """The mode of the protected report that ``raw`` answers, from its headers alone, or None.
+
+    Only In-Reply-To and References are read here (the parser and ``find_thread`` do the rest
+    later); a message found this way is encrypted on arrival, so that its plain bytes never
+    reach the database file or its WAL.
+    """
+    head = re.split(rb"\r?\n\r?\n", raw[:_HEADER_BYTES], maxsplit=1)[0]
+    headers = BytesHeaderParser(policy=compat32).parsebytes(head)
+    refs = [first_id(str(headers.get("In-Reply-To", "") or ""))]
+    refs += message_ids(" ".join(str(v) for v in headers.get_all("References") or []))
+    keys = identity.thread_keys([r for r in refs if r][:100])
+    if not keys:
+        return None
+    found = (
+        MessageRef.objects.filter(message_id__in=keys)
+        .exclude(report__mode=Mode.NAMED)
+        .values_list("report__mode", flat=True)
+        .first()
+    )
+    return str(found) if found else None
+
+
 def _put_large(msg: InboundMessage) -> None:
     data = getattr(msg, "_large_bytes", None)
     if data is not None:
         storage.put_blob(data, msg.sha256)
 
 
-def _log_stored(msg: InboundMessage, envelope_from: str) -> None:
-    log.info(
-        "stored inbound %s via %s from %s (%d bytes)",
-        msg.pk,
-        msg.channel,
-        "(protected)" if msg.encrypted else mask(envelope_from),
-        msg.size,
-    )
+def _log_stored(msg: InboundMessage) -> None:
+    # Never the sender, not even masked: a named message may turn out to answer a protected one.
+    log.info("stored inbound %s via %s (%d bytes)", msg.pk, msg.channel, msg.size)
 
 
 # Envelope details that never name the sender; every other one is encrypted for protected mail

@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tapecut.core.scrub import scrubbed_errors
 from tapecut.intake import identity
-from tapecut.intake.addresses import mask
 from tapecut.intake.models import FollowUp, Mode
 from tapecut.intake.processing import add_message_ref
 from tapecut.triage import links
@@ -133,12 +133,13 @@ def _by_email(notice: Notice) -> str:
             reply_to=reply_address(notice),
         )
     except Exception as exc:
+        # _send scrubbed it: the error names no address.
         Notice.objects.filter(pk=notice.pk).update(
-            state=Notice.State.PENDING, claimed_at=None, error=repr(exc)[:2000]
+            state=Notice.State.PENDING, claimed_at=None, error=str(exc)[:2000]
         )
         raise
     _mark(notice, Notice.State.SENT)
-    log.info("sent %s notice %s to %s", notice.kind, notice.pk, mask(address))
+    log.info("sent %s notice %s", notice.kind, notice.pk)
     return "sent"
 
 
@@ -167,8 +168,8 @@ def _relay(notice: Notice, composed: Composed) -> None:
     try:
         msgid = make_msgid(domain=_domain())
         _send(composed, address, msgid, auto=True, reply_to=reply_address(notice))
-    except Exception:
-        log.exception("relay of notice %s failed; the receipt page still has it", notice.pk)
+    except Exception as exc:
+        log.warning("relay of notice %s failed; the receipt page still has it: %s", notice.pk, exc)
 
 
 def reply_address(notice: Notice) -> str:
@@ -184,18 +185,21 @@ def reply_address(notice: Notice) -> str:
 
 
 def _send(composed: Composed, address: str, msgid: str, *, auto: bool, reply_to: str) -> None:
+    """Send one notice; a failure is raised as ``DeliveryFailed`` without the address."""
     headers = {"Message-ID": msgid}
     if auto:
         # RFC 3834: out-of-office robots must not answer these.
         headers["Auto-Submitted"] = "auto-generated"
-    EmailMessage(
+    mail = EmailMessage(
         subject=composed.subject,
         body=composed.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
         reply_to=[reply_to],
         headers=headers,
-    ).send()
+    )
+    with scrubbed_errors(address):
+        mail.send()
 
 
 def _domain() -> str:

@@ -60,8 +60,9 @@ def web_argv() -> list[str]:
         str(settings.TAPECUT_WEB_WORKERS),
         "--graceful-timeout",
         "10",
-        "--access-logfile",
-        "-",
+        # Access log without client addresses; workers die with the master (see the module).
+        "--config",
+        "python:tapecut.core.gunicorn_conf",
         # Its default path in $HOME is shared by every gunicorn of the user; we do not use it.
         "--no-control-socket",
     ]
