@@ -60,7 +60,9 @@ def _alive(pid: int) -> bool:
 
 
 def _can_bind(port: int) -> bool:
+    """Whether a new server could listen there (as gunicorn does: TIME_WAIT does not count)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
