@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tapecut.core",
     "tapecut.accounts",
     "tapecut.intake",
+    "tapecut.custody",
     "tapecut.analysis",
     "tapecut.triage",
     "tapecut.insights",

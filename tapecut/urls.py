@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from tapecut.api.api import api
 from tapecut.core.site_views import favicon
-from tapecut.intake import form_views
+from tapecut.custody import form_views
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("tapecut.intake.urls")),
     path("report/", form_views.report_form, name="report_form"),
     path("receipt/", form_views.receipt, name="receipt"),
-    path("", include("tapecut.accounts.urls")),
+    path("", include("tapecut.custody.urls")),
     path("api/v1/", api.urls),
     path("", include("tapecut.triage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,9 +10,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        # Signal receivers, the auto-reply job handler and the system checks.
-        from tapecut.accounts import checks, receivers  # noqa: F401
-
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="accounts.roles")
 
 

@@ -17,8 +17,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from tapecut.accounts.actions import do_submit_report
 from tapecut.api.auth import require_read
+from tapecut.custody.actions import do_submit_report
 from tapecut.intake.form import Upload, has_line_break
 from tapecut.intake.models import Channel, Mode, Report
 

@@ -8,9 +8,9 @@ import urllib.request
 
 import pytest
 
-from tapecut.accounts import receipts
 from tapecut.accounts.actions import do_create_token
-from tapecut.accounts.testing import make_user
+from tapecut.custody import receipts
+from tapecut.custody.testing import make_user
 from tapecut.intake.models import Report
 
 

@@ -14,10 +14,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openapi_spec_validator import validate
 
-from tapecut.accounts import receipts
 from tapecut.accounts.actions import do_create_token, do_revoke_token
 from tapecut.accounts.models import Token
-from tapecut.accounts.testing import MARKER_ADDRESS, MARKER_NAME, leaks_in, make_user
+from tapecut.custody import receipts
+from tapecut.custody.testing import MARKER_ADDRESS, MARKER_NAME, leaks_in, make_user
 from tapecut.intake.models import Attachment, Channel, InboundMessage, Mode, Report
 
 URL = "/api/v1/reports"

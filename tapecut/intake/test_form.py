@@ -8,9 +8,9 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tapecut.accounts import receipts
-from tapecut.accounts.testing import make_user
 from tapecut.core.models import AuditEvent
+from tapecut.custody import receipts
+from tapecut.custody.testing import make_user
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message

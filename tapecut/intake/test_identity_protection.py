@@ -7,15 +7,15 @@ import json
 import pytest
 from django.test import override_settings
 
-from tapecut.accounts.testing import (
+from tapecut.core import crypto
+from tapecut.core.models import AuditEvent, Job
+from tapecut.custody.testing import (
     MARKER_ADDRESS,
     MARKER_NAME,
     leaks_in,
     marker_mail,
     receive,
 )
-from tapecut.core import crypto
-from tapecut.core.models import AuditEvent, Job
 from tapecut.intake import identity
 from tapecut.intake.models import (
     Attachment,

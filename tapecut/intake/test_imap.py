@@ -15,7 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from imap_tools import MailBoxUnencrypted
 
-from tapecut.accounts.testing import run_jobs
+from tapecut.custody.testing import run_jobs
 from tapecut.devtools import dovecot
 from tapecut.intake import imap
 from tapecut.intake.models import InboundMessage, Mode, Report

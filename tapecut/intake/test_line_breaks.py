@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tapecut.accounts.actions import do_create_token
-from tapecut.accounts.testing import make_user
+from tapecut.custody.testing import make_user
 from tapecut.intake.form import has_line_break, issue_token
 from tapecut.intake.models import InboundMessage, Mode
 

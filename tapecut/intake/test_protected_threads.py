@@ -12,7 +12,7 @@ import smtplib
 
 import pytest
 
-from tapecut.accounts.testing import Marker, database_bytes, leaks_in, marker_mail, run_jobs
+from tapecut.custody.testing import Marker, database_bytes, leaks_in, marker_mail, run_jobs
 from tapecut.intake.addresses import mask
 from tapecut.intake.models import InboundMessage, Mode
 from tapecut.intake.parsing import parse_message

@@ -4,7 +4,7 @@ The worker prepares it when the message becomes a report (``store_original``) an
 reads what was stored: a hostile mail costs its (bounded) work once, never per view.
 
 Named reports show the bytes that arrived. Pseudonymous and anonymous reports show the copy
-``tapecut.accounts.sanitise`` rebuilds without the sender's headers, signature, names and numbers:
+``tapecut.custody.sanitise`` rebuilds without the sender's headers, signature, names and numbers:
 the raw message would name the reporter.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 
-from tapecut.accounts.sanitise import original_for_team
+from tapecut.custody.sanitise import original_for_team
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
 from tapecut.intake.models import InboundMessage, Report

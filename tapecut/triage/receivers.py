@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from tapecut.accounts.autoreply import wants_autoreply
 from tapecut.core import audit
+from tapecut.custody.autoreply import wants_autoreply
 from tapecut.intake.models import Report
 from tapecut.intake.signals import report_created
 from tapecut.triage import notices

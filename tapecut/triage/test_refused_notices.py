@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.test import override_settings
 
-from tapecut.accounts.testing import Marker, leaks_in, refusing_smtp
+from tapecut.custody.testing import Marker, leaks_in, refusing_smtp
 from tapecut.core import jobs
 from tapecut.core.models import Job
 from tapecut.intake.models import Mode

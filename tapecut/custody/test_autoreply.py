@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from tapecut.accounts import receipts
-from tapecut.accounts.autoreply import AUTOREPLY_JOB
-from tapecut.accounts.models import PendingMail
-from tapecut.accounts.testing import MARKER_ADDRESS, leaks_in, marker_mail, receive, run_jobs
 from tapecut.core.models import Job
+from tapecut.custody import receipts
+from tapecut.custody.autoreply import AUTOREPLY_JOB
+from tapecut.custody.models import PendingMail
+from tapecut.custody.testing import MARKER_ADDRESS, leaks_in, marker_mail, receive, run_jobs
 from tapecut.intake.models import FollowUp, MessageRef, Mode, Report
 from tapecut.intake.parsing import parse_message
 

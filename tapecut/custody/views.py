@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tapecut.accounts.actions import MIN_REASON, do_reveal_identity
 from tapecut.accounts.roles import ADMIN, CUSTODIAN, TRIAGER, role_required
-from tapecut.accounts.sanitise import original_for_team
+from tapecut.custody.actions import MIN_REASON, do_reveal_identity
+from tapecut.custody.sanitise import original_for_team
 from tapecut.intake.models import InboundMessage, Report
 
 
@@ -26,7 +26,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             context["identity"] = do_reveal_identity(report, actor=request.user, reason=reason)
         except ValueError as exc:
             context["error"], context["reason"] = str(exc), reason
-    return render(request, "accounts/reveal.html", context)
+    return render(request, "custody/reveal.html", context)
 
 
 @never_cache

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from tapecut.accounts import views
+from tapecut.custody import views
 
-app_name = "accounts"
+app_name = "custody"
 
 urlpatterns = [
     path("identity/reports/<int:pk>/reveal/", views.reveal, name="reveal"),

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tapecut.accounts import receipts
-from tapecut.accounts.actions import do_receipt_answer, do_submit_report
 from tapecut.core import throttle
+from tapecut.custody import receipts
+from tapecut.custody.actions import do_receipt_answer, do_submit_report
 from tapecut.intake import identity
 from tapecut.intake.form import ReportForm, Upload, default_mode, issue_token, our_domain
 from tapecut.intake.models import Channel, FollowUp, Mode, Report
@@ -68,7 +68,7 @@ def _submit(request: HttpRequest, form: ReportForm) -> HttpResponse:
         name=name,
         actor=request.user if request.user.is_authenticated else None,
     )
-    return render(request, "accounts/report_sent.html", {"submission": submission, "mode": mode})
+    return render(request, "custody/report_sent.html", {"submission": submission, "mode": mode})
 
 
 def reporter_identity(user: Any, mode: str) -> tuple[str, str]:
@@ -100,7 +100,7 @@ def _form_page(
 ) -> HttpResponse:
     files_lost = form.is_bound and bool(request.FILES)
     context = {"form": form, "error": error, "files_lost": files_lost}
-    return render(request, "accounts/report_form.html", context, status=status)
+    return render(request, "custody/report_form.html", context, status=status)
 
 
 def _with_new_token(form: ReportForm) -> ReportForm:
@@ -125,17 +125,17 @@ def _refresh_if_stale(form: ReportForm) -> ReportForm:
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "accounts/receipt_lookup.html", {})
+        return render(request, "custody/receipt_lookup.html", {})
     if not throttle.receipt_allowed(request):
         error = _("Too many tries. Please wait an hour and try again.")
-        return render(request, "accounts/receipt_lookup.html", {"error": error}, status=429)
+        return render(request, "custody/receipt_lookup.html", {"error": error}, status=429)
     code = request.POST.get("code", "")
     report = receipts.find_report(code)
     if report is None:
         throttle.receipt_failed(request)
         # The same answer for a wrong code, a malformed one and a withdrawn one.
         error = _("No report has this code. Please check it and try again.")
-        return render(request, "accounts/receipt_lookup.html", {"error": error})
+        return render(request, "custody/receipt_lookup.html", {"error": error})
     return _status_page(request, report, receipts.normalise_code(code))
 
 
@@ -152,4 +152,4 @@ def _status_page(request: HttpRequest, report: Report, digits: str) -> HttpRespo
             do_receipt_answer(report, answer)
             context["answered"] = True
     context["followups"] = FollowUp.objects.filter(report=report).order_by("created_at", "id")
-    return render(request, "accounts/receipt_status.html", context)
+    return render(request, "custody/receipt_status.html", context)

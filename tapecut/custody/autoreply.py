@@ -21,10 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tapecut.accounts.actions import do_issue_receipt
-from tapecut.accounts.models import PendingMail
 from tapecut.core import audit, crypto, jobs
 from tapecut.core.scrub import scrubbed_errors
+from tapecut.custody.actions import do_issue_receipt
+from tapecut.custody.models import PendingMail
 from tapecut.intake import identity
 from tapecut.intake.form import our_domain
 from tapecut.intake.mime_headers import first_id
@@ -122,7 +122,7 @@ def _compose(report: Report, message_id: str, sealed: dict[str, str]) -> EmailMe
         headers["References"] = sealed["in_reply_to"]
     return EmailMessage(
         subject=_("Your report has arrived"),
-        body=render_to_string("accounts/autoreply.txt", context),
+        body=render_to_string("custody/autoreply.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[sealed["to"]],
         reply_to=[_reply_address(report)],

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tapecut.accounts.actions import do_create_token
-from tapecut.accounts.testing import (
+from tapecut.custody.testing import (
     Marker,
     database_bytes,
     leaks_in,
@@ -28,7 +28,7 @@ from tapecut.accounts.testing import (
     run_jobs,
     store_bytes,
 )
-from tapecut.accounts.testing import signature as signature_of
+from tapecut.custody.testing import signature as signature_of
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message

@@ -8,10 +8,10 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from tapecut.accounts import receipts
-from tapecut.accounts.actions import do_issue_receipt
 from tapecut.core import throttle
 from tapecut.core.models import ThrottleCounter
+from tapecut.custody import receipts
+from tapecut.custody.actions import do_issue_receipt
 from tapecut.intake.models import Channel, Mode, Report
 
 

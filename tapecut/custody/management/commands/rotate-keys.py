@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tapecut.accounts.actions import do_rotate_keys
 from tapecut.core import crypto
+from tapecut.custody.actions import do_rotate_keys
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from tapecut.accounts.actions import do_reveal_identity
+from tapecut.custody.actions import do_reveal_identity
 from tapecut.intake.models import Report
 
 

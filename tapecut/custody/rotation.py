@@ -18,8 +18,8 @@ from typing import Any
 from cryptography.fernet import InvalidToken
 from django.db import transaction
 
-from tapecut.accounts.models import PendingMail
 from tapecut.core import crypto, storage
+from tapecut.custody.models import PendingMail
 from tapecut.intake.models import Attachment, InboundMessage, Reporter
 
 BATCH = 200

@@ -10,9 +10,11 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
-from tapecut.accounts.actions import do_reveal_identity
 from tapecut.accounts.roles import ROLES, has_role
-from tapecut.accounts.testing import (
+from tapecut.core import crypto
+from tapecut.core.models import AuditEvent
+from tapecut.custody.actions import do_reveal_identity
+from tapecut.custody.testing import (
     MARKER_ADDRESS,
     MARKER_NAME,
     leaks_in,
@@ -20,8 +22,6 @@ from tapecut.accounts.testing import (
     marker_mail,
     receive,
 )
-from tapecut.core import crypto
-from tapecut.core.models import AuditEvent
 from tapecut.intake import identity
 from tapecut.intake.models import Attachment, InboundMessage, Mode, Report
 from tapecut.intake.storing import raw_bytes
@@ -161,7 +161,7 @@ def test_named_original_is_the_raw_message(client):
 
 
 def test_start_up_checks(settings):
-    from tapecut.accounts import checks
+    from tapecut.custody import checks
 
     settings.TAPECUT_IDENTITY_KEYS = ""
     settings.TAPECUT_IDENTITY_HMAC_KEY = ""
