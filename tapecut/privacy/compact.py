@@ -20,7 +20,7 @@ TABLES = (
     "intake_messageref",
     "triage_originalcopy",
     "triage_notice",
-    "accounts_pendingmail",
+    "custody_pendingmail",
 )
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from tapecut.accounts.models import PendingMail
 from tapecut.core import audit
+from tapecut.custody.models import PendingMail
 from tapecut.intake import identity
 from tapecut.intake.models import InboundMessage, Report, Reporter
 from tapecut.intake.storing import raw_bytes

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tapecut.accounts.models import PendingMail
-from tapecut.accounts.sanitise import remove_phone_numbers
 from tapecut.analysis.models import ReportAnalysis
 from tapecut.core import storage
+from tapecut.custody.models import PendingMail
+from tapecut.custody.sanitise import remove_phone_numbers
 from tapecut.intake import identity
 from tapecut.intake.models import (
     Attachment,
