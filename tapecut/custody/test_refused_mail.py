@@ -12,10 +12,10 @@ import logging
 import pytest
 from django.test import override_settings
 
-from tapecut.custody.testing import Marker, leaks_in, marker_mail, receive, refusing_smtp
 from tapecut.core import jobs
 from tapecut.core.models import Job
 from tapecut.core.scrub import scrub
+from tapecut.custody.testing import Marker, leaks_in, marker_mail, receive, refusing_smtp
 
 ANON = "anonymous@corp.example"
 

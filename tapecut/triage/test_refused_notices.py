@@ -7,9 +7,9 @@ import logging
 import pytest
 from django.test import override_settings
 
-from tapecut.custody.testing import Marker, leaks_in, refusing_smtp
 from tapecut.core import jobs
 from tapecut.core.models import Job
+from tapecut.custody.testing import Marker, leaks_in, refusing_smtp
 from tapecut.intake.models import Mode
 from tapecut.triage import actions, notices
 from tapecut.triage.factories import make_report
