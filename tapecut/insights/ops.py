@@ -23,7 +23,7 @@ from tapecut.ai import registry
 from tapecut.analysis.models import ReportAnalysis
 from tapecut.core.models import Job
 from tapecut.insights.speed import nearest_rank
-from tapecut.intake.models import Report
+from tapecut.intake.models import InboundMessage, Report
 from tapecut.ledger.models import ModelCall
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -51,6 +51,24 @@ def reports_received() -> list[str]:
     ]
     return family(
         "tapecut_reports_received_total", "counter", "Reports received, by channel.", samples
+    )
+
+
+def quarantined() -> list[str]:
+    rows = InboundMessage.objects.filter(
+        state=InboundMessage.State.QUARANTINED, purged_at__isnull=True
+    ).aggregate(n=Count("id"), size=Sum("size"))
+    lines = family(
+        "tapecut_inbound_quarantined",
+        "gauge",
+        "Messages accepted but quarantined (the quarantine page lists them).",
+        [sample("tapecut_inbound_quarantined", rows["n"])],
+    )
+    return lines + family(
+        "tapecut_inbound_quarantined_bytes",
+        "gauge",
+        "Size of the quarantined messages, in bytes.",
+        [sample("tapecut_inbound_quarantined_bytes", rows["size"] or 0)],
     )
 
 
@@ -106,7 +124,7 @@ def ai_spend() -> list[str]:
 
 
 def exposition() -> str:
-    lines = [*reports_received(), *queue_depth(), *analysis_latency(), *ai_spend()]
+    lines = [*reports_received(), *quarantined(), *queue_depth(), *analysis_latency(), *ai_spend()]
     return "\n".join(lines) + "\n"
 
 

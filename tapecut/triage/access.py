@@ -23,6 +23,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The "You said, we did" board holds no identities: every role may read it.
     "board": frozenset(ROLES),
     "audit": frozenset({"admin"}),
+    # Quarantined mail: admins work it; custodians see it for the bytes of protected messages.
+    "quarantine": frozenset({"admin", "custodian"}),
+    "manage_quarantine": frozenset({"admin"}),
 }
 
 

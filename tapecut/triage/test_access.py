@@ -223,6 +223,25 @@ ACCESS: dict[str, list[Check]] = {
     "feedback/<str:token>/": [Check(same(200), args=lambda w: {"token": w.feedback_token})],
     "audit/": [Check(only({"admin": 200}))],
     "audit/notices/<int:pk>/resend/": [Check(only({"admin": 405}), args=lambda w: {"pk": 1})],
+    # Quarantined mail: admins work it, custodians may fetch protected bytes (with a reason).
+    "quarantine/": [Check(only({"admin": 200, "custodian": 200}))],
+    "quarantine/reparse/": [Check(only({"admin": 405}))],
+    "quarantine/<int:pk>/raw/": [
+        Check(only({"admin": 404, "custodian": 404}), args=lambda w: {"pk": 999_999})
+    ],
+    "quarantine/<int:pk>/<str:action>/": [
+        Check(only({"admin": 405}), args=lambda w: {"pk": 1, "action": "reparse"})
+    ],
+    "api/v1/quarantine": [Check(api({"admin": 200}), api=True)],
+    "api/v1/quarantine/<pk>/reparse": [
+        Check(api({"admin": 404}), method="post", api=True, args=lambda w: {"pk": 999_999})
+    ],
+    "api/v1/quarantine/<pk>/release": [
+        Check(api({"admin": 404}), method="post", api=True, args=lambda w: {"pk": 999_999})
+    ],
+    "api/v1/quarantine/<pk>": [
+        Check(api({"admin": 404}), method="delete", api=True, args=lambda w: {"pk": 999_999})
+    ],
     # Single sign-on is off unless configured (test_sso.py turns it on).
     "sso/login/": [Check(same(404))],
     "sso/callback/": [Check(same(404))],

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tapecut.triage import sso
-from tapecut.triage.views import audit, changes, inbox, public, reports, themes
+from tapecut.triage.views import audit, changes, inbox, public, quarantine, reports, themes
 
 app_name = "triage"
 
@@ -41,6 +41,10 @@ urlpatterns = [
     path("feedback/<str:token>/", public.feedback, name="feedback"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/notices/<int:pk>/resend/", audit.resend_notice, name="resend_notice"),
+    path("quarantine/", quarantine.quarantine_list, name="quarantine"),
+    path("quarantine/reparse/", quarantine.reparse_all, name="quarantine_reparse_all"),
+    path("quarantine/<int:pk>/raw/", quarantine.raw, name="quarantine_raw"),
+    path("quarantine/<int:pk>/<str:action>/", quarantine.act, name="quarantine_act"),
     path("sso/login/", sso.start, name="sso_login"),
     path("sso/callback/", sso.callback, name="sso_callback"),
 ]
