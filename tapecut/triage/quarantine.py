@@ -22,9 +22,9 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from tapecut.accounts.roles import ADMIN, CUSTODIAN, has_role
-from tapecut.accounts.sanitise import remove_phone_numbers
 from tapecut.core import audit, storage
 from tapecut.core.language import guess_language
+from tapecut.custody.sanitise import remove_phone_numbers
 from tapecut.intake import identity
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
