@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The same threshold as the "You said, we did" board (tapecut.triage.views.public).
+# The same threshold as the "You said, we did" board (tapecut.triage.board).
 MIN_GROUP = 5
 OTHER = "__other__"
 

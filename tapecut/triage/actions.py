@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tapecut.analysis.models import Theme
 from tapecut.core import audit, storage
 from tapecut.intake.models import FollowUp, Report
-from tapecut.triage import notices
+from tapecut.triage import notices, steps
 from tapecut.triage.models import (
     Change,
     Evidence,
@@ -116,8 +116,12 @@ def do_link_change(
     return change
 
 
-def do_change_status(change: Change, status: str, *, actor: Any, reason: str = "") -> Change:
-    """Move a change along; done and declined tell every linked reporter (once)."""
+def do_change_status(
+    change: Change, status: str, *, actor: Any, reason: str = "", actor_label: str = ""
+) -> Change:
+    """Move a change along; each step tells every linked reporter and follower (once).
+
+    ``actor_label`` names an actor without an account (an owner acting through their link)."""
     if status not in Status.values:
         raise TriageError(_("Unknown status: %(status)s") % {"status": status})
     if status == change.status:
@@ -137,10 +141,18 @@ def do_change_status(change: Change, status: str, *, actor: Any, reason: str = "
         if status in _STAMP:
             setattr(change, _STAMP[status], timezone.now())
         change.save()
-        audit.record("change.status", change, actor=actor, old=old, new=status, reason=reason)
-        if change.is_closed:
+        audit.record(
+            "change.status",
+            change,
+            actor=actor,
+            actor_label=actor_label,
+            old=old,
+            new=status,
+            reason=reason,
+        )
+        if status in steps.STEPS:
             # The job commits with the status: the database is the queue.
-            notices.enqueue_outcome(change.pk)
+            notices.enqueue_outcome(change.pk, status)
     return change
 
 

@@ -24,7 +24,7 @@ from tapecut.core.scrub import scrubbed_errors
 from tapecut.intake import identity
 from tapecut.intake.models import FollowUp, Mode
 from tapecut.intake.processing import add_message_ref
-from tapecut.triage import links
+from tapecut.triage import links, steps, texts
 from tapecut.triage.models import Change, Notice
 
 log = logging.getLogger(__name__)
@@ -65,21 +65,32 @@ def _compose_question(notice: Notice) -> Composed:
 def _compose_outcome(notice: Notice) -> Composed:
     change = notice.change
     assert change is not None
-    done = change.status == Change.Status.DONE
+    step = notice.step or change.status
+    done = step == Change.Status.DONE
+    words = texts.localized(change, notice.language)
     context = {
+        "step": step,
         "done": done,
         "change": change,
+        "words": words,
         "subject": notice.report.subject or _("(no subject)"),
         "yes_url": links.feedback_url(notice.pk, "yes") if done else "",
         "no_url": links.feedback_url(notice.pk, "no") if done else "",
         "follow_url": (
             links.follow_url(notice.report_id) if notice.channel == Notice.Channel.EMAIL else ""
         ),
+        "stop_url": stop_url(notice),
     }
-    return Composed(
-        _("What came of your report: %(title)s") % {"title": change.title},
-        _render("outcome", context),
-    )
+    return Composed(steps.subject_for(step, words.title), _render("outcome", context))
+
+
+def stop_url(notice: Notice) -> str:
+    """The one-click link that ends the news of this change for this reporter."""
+    if notice.change_id is None:
+        return ""
+    if notice.reporter_id is not None:
+        return steps.stop_url(notice.change_id, "p", notice.reporter_id)
+    return steps.stop_url(notice.change_id, "r", notice.report_id)
 
 
 def recipient_address(notice: Notice) -> str:
@@ -131,6 +142,7 @@ def _by_email(notice: Notice) -> str:
             msgid,
             auto=notice.kind != Notice.Kind.QUESTION,
             reply_to=reply_address(notice),
+            unsubscribe=stop_url(notice) if notice.kind == Notice.Kind.OUTCOME else "",
         )
     except Exception as exc:
         # _send scrubbed it: the error names no address.
@@ -167,7 +179,14 @@ def _relay(notice: Notice, composed: Composed) -> None:
         return
     try:
         msgid = make_msgid(domain=_domain())
-        _send(composed, address, msgid, auto=True, reply_to=reply_address(notice))
+        _send(
+            composed,
+            address,
+            msgid,
+            auto=True,
+            reply_to=reply_address(notice),
+            unsubscribe=stop_url(notice) if notice.kind == Notice.Kind.OUTCOME else "",
+        )
     except Exception as exc:
         log.warning("relay of notice %s failed; the receipt page still has it: %s", notice.pk, exc)
 
@@ -184,12 +203,24 @@ def reply_address(notice: Notice) -> str:
     return str(settings.TAPECUT_RECIPIENTS[0])
 
 
-def _send(composed: Composed, address: str, msgid: str, *, auto: bool, reply_to: str) -> None:
+def _send(
+    composed: Composed,
+    address: str,
+    msgid: str,
+    *,
+    auto: bool,
+    reply_to: str,
+    unsubscribe: str = "",
+) -> None:
     """Send one notice; a failure is raised as ``DeliveryFailed`` without the address."""
     headers = {"Message-ID": msgid}
     if auto:
         # RFC 3834: out-of-office robots must not answer these.
         headers["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        # RFC 8058: mail programs show a one-click "stop" that posts to the link.
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail = EmailMessage(
         subject=composed.subject,
         body=composed.body,

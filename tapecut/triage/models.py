@@ -159,6 +159,9 @@ class Notice(models.Model):
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     language = models.CharField(max_length=8, blank=True, default="")
+    # For outcome notices: the step of the change it tells of (approved, in_progress, done,
+    # declined). Each reporter hears of each step once (tapecut.triage.steps).
+    step = models.CharField(max_length=12, blank=True, default="")
     state = models.CharField(
         max_length=8, choices=State.choices, default=State.PENDING, db_index=True
     )
@@ -175,17 +178,17 @@ class Notice(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # A reporter behind several linked reports hears about a change once.
+            # A reporter behind several linked reports hears about each step of a change once.
             models.UniqueConstraint(
-                fields=["change", "reporter"],
+                fields=["change", "reporter", "step"],
                 condition=models.Q(kind="outcome", reporter__isnull=False),
-                name="notice_once_per_change_reporter",
+                name="notice_once_per_step_reporter",
             ),
-            # Reports without a known reporter: once per report.
+            # Reports without a known reporter: once per report and step.
             models.UniqueConstraint(
-                fields=["change", "report"],
+                fields=["change", "report", "step"],
                 condition=models.Q(kind="outcome", reporter__isnull=True),
-                name="notice_once_per_change_report",
+                name="notice_once_per_step_report",
             ),
             models.UniqueConstraint(
                 fields=["report"], condition=models.Q(kind="ack"), name="notice_one_ack"
@@ -260,3 +263,98 @@ class OriginalCopy(models.Model):
 
     def __str__(self) -> str:
         return f"Original copy of inbound {self.inbound_id}"
+
+
+class ChangeText(models.Model):
+    """The change's title, problem and decision written in another language for the board and
+    the news to reporters; readers see their language, else the change's own text."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=8)
+    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    problem = models.TextField(_("problem"), blank=True, default="")
+    decision = models.TextField(_("decision"), blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "language"], name="change_text_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.title}"
+
+
+class MeToo(models.Model):
+    """An employee says a change's problem hits them too: demand, never a name on the board."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="me_too")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["change", "user"], name="me_too_once")]
+
+    def __str__(self) -> str:
+        return f"me too on change {self.change_id}"
+
+
+class Follow(models.Model):
+    """An employee follows a change and hears of each step as its reporters do."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["change", "user"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return f"follows change {self.change_id}"
+
+
+class FollowNews(models.Model):
+    """One step of a change told to one follower (at most once, as for reporters)."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=12)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "user", "step"], name="follow_news_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} of change {self.change_id}"
+
+
+class NewsStop(models.Model):
+    """A reporter pressed "stop news about this change" (one row per reporter, or per report
+    where the reporter is unknown)."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="news_stops")
+    reporter = models.ForeignKey(Reporter, null=True, blank=True, on_delete=models.CASCADE)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"no more news of change {self.change_id}"
+
+
+class ExternalOwner(models.Model):
+    """A change's owner named by address, without an account: they act through a signed link
+    that expires (tapecut.triage.owner_links). A new address makes the old links void."""
+
+    change = models.OneToOneField(Change, on_delete=models.CASCADE, related_name="external_owner")
+    address = models.EmailField(max_length=320)
+    # Raised with each new invitation: links carry it, so an older link stops working.
+    version = models.PositiveIntegerField(default=1)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"owner of change {self.change_id} by link"

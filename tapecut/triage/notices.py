@@ -2,8 +2,9 @@
 
 A change reaches a reporter directly (the report is linked to the change), through a theme (the
 report belongs to a linked theme) or through a merge (a duplicate merged into a linked report,
-either way round). Every reporter gets one Notice row per change; the unique constraints on
-Notice make a second one impossible, so planning may run any number of times.
+either way round). Every reporter gets one Notice row per step of a change (planned, in
+progress, done, declined); the unique constraints on Notice make a second one impossible, so
+planning may run any number of times.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from tapecut.analysis.models import DuplicateLink, ReportAnalysis
 from tapecut.core import audit, jobs
 from tapecut.intake.models import Mode, Report, Reporter
+from tapecut.triage import following, steps
 from tapecut.triage.delivery import deliver
 from tapecut.triage.models import Change, Notice, Question
 
@@ -77,15 +79,21 @@ def _get_or_create(lookup: dict[str, Any], defaults: dict[str, Any]) -> tuple[No
         return Notice.objects.get(**lookup), False
 
 
-def do_plan_outcome(change: Change) -> list[Notice]:
-    """Create the missing outcome notices of a done or declined change; return the new ones."""
-    if not change.is_closed:
+def do_plan_outcome(change: Change, step: str = "") -> list[Notice]:
+    """Create the missing notices of one step of a change (by default the step it is at);
+    return the new ones. Steps left out of TAPECUT_NEWS_STEPS, and reporters who stopped the
+    news of this change, get none."""
+    step = step or change.status
+    if step not in steps.mailed_steps():
         return []
     reports = Report.objects.filter(id__in=linked_report_ids(change)).select_related("reporter")
+    stopped_reporters, stopped_reports = steps.stopped(change)
     created = []
     for report in reports.order_by("received_at", "id"):
         reporter = report.reporter
-        lookup: dict[str, Any] = {"kind": Notice.Kind.OUTCOME, "change": change}
+        if report.pk in stopped_reports or (reporter and reporter.pk in stopped_reporters):
+            continue
+        lookup: dict[str, Any] = {"kind": Notice.Kind.OUTCOME, "change": change, "step": step}
         if reporter is None:
             lookup["report"], lookup["reporter"] = report, None
         else:
@@ -98,11 +106,12 @@ def do_plan_outcome(change: Change) -> list[Notice]:
         notice, new = _get_or_create(lookup, defaults)
         if new:
             created.append(notice)
-    Report.objects.filter(id__in=[r.pk for r in reports]).exclude(
-        status=Report.Status.MERGED
-    ).update(status=Report.Status.ANSWERED)
+    if step in steps.CLOSING:
+        Report.objects.filter(id__in=[r.pk for r in reports]).exclude(
+            status=Report.Status.MERGED
+        ).update(status=Report.Status.ANSWERED)
     if created:
-        audit.record("change.notices_planned", change, count=len(created))
+        audit.record("change.notices_planned", change, count=len(created), step=step)
     return created
 
 
@@ -147,8 +156,12 @@ def create_ack_notice(report: Report) -> Notice | None:
     return notice if new else None
 
 
-def enqueue_outcome(change_id: int) -> None:
-    jobs.enqueue(PLAN_JOB, {"change_id": change_id}, key=f"plan-outcome:{change_id}")
+def enqueue_outcome(change_id: int, step: str = "") -> None:
+    """Plan the news of one step (by default the change's current one) in the background."""
+    if not step:
+        step = Change.objects.values_list("status", flat=True).get(pk=change_id)
+    payload = {"change_id": change_id, "step": step}
+    jobs.enqueue(PLAN_JOB, payload, key=f"plan-outcome:{change_id}:{step}")
 
 
 def enqueue_send(notice_id: int) -> None:
@@ -160,7 +173,9 @@ def _plan_job(payload: dict[str, Any]) -> None:
     change = Change.objects.filter(pk=payload["change_id"]).first()
     if change is None:
         raise jobs.PermanentError(f"change {payload['change_id']} does not exist")
-    do_plan_outcome(change)
+    step = str(payload.get("step") or change.status)
+    do_plan_outcome(change, step)
+    following.plan_news(change, step)
     # Also picks up notices a failed send put back to pending.
     for notice_id in change.notices.filter(state=Notice.State.PENDING).values_list("id", flat=True):
         enqueue_send(notice_id)

@@ -23,7 +23,7 @@ from tapecut.accounts.actions import do_create_token
 from tapecut.analysis.models import DuplicateLink
 from tapecut.core import storage
 from tapecut.intake.models import Attachment
-from tapecut.triage import actions, links
+from tapecut.triage import actions, links, steps
 from tapecut.triage.factories import make_report, make_theme
 from tapecut.triage.models import Notice, SavedView
 from tapecut.triage.personas import NAMES
@@ -184,14 +184,8 @@ ACCESS: dict[str, list[Check]] = {
         )
     ],
     # Triage workspace.
-    "": [
-        Check(
-            only(
-                {role: 302 for role in ALL_ROLES},
-                otherwise=403,
-            )
-        )
-    ],
+    # The front door for visitors and people without a role; the team goes to its workspace.
+    "": [Check(only({role: 302 for role in ALL_ROLES}, otherwise=200, visitor=200))],
     "inbox/": [Check(triage())],
     "inbox/saved/": [Check(triage(405))],
     "inbox/saved/<int:pk>/delete/": [Check(triage(405), args=lambda w: {"pk": w.saved.pk})],
@@ -217,7 +211,14 @@ ACCESS: dict[str, list[Check]] = {
     "changes/<int:pk>/note/": [Check(changes_for(405), args=change_args)],
     "changes/<int:pk>/link/": [Check(triage(405), args=change_args)],
     "changes/<int:pk>/attention/": [Check(changes_for(405), args=change_args)],
-    "board/": [Check(any_role())],
+    "changes/<int:pk>/texts/": [Check(changes_for(), args=change_args)],
+    "changes/<int:pk>/owner-link/": [Check(triage(405), args=change_args)],
+    # The roadmap is internal by default: anybody signed in (test_board covers public and off).
+    "board/": [Check(logged_in())],
+    "board/<int:pk>/me-too/": [Check(same(405), args=change_args)],
+    "board/<int:pk>/follow/": [Check(same(405), args=change_args)],
+    "stop/<str:token>/": [Check(same(200), args=lambda w: {"token": w.stop_token})],
+    "owner/<str:token>/": [Check(same(404), args=lambda w: {"token": "not-a-link"})],
     # Reached by signed links from our mail, without an account.
     "follow/<str:token>/": [Check(same(200), args=lambda w: {"token": w.follow_token})],
     "feedback/<str:token>/": [Check(same(200), args=lambda w: {"token": w.feedback_token})],
@@ -306,6 +307,7 @@ class World:
     link: Any
     follow_token: str
     feedback_token: str
+    stop_token: str
     tokens: dict[str, str]
 
 
@@ -343,6 +345,7 @@ def world(personas: Any) -> World:
         link=link,
         follow_token=links.follow_token(report.pk),
         feedback_token=links.feedback_token(notice.pk),
+        stop_token=steps.stop_token(change.pk, "p", report.reporter_id),
         tokens=tokens,
     )
 

@@ -42,7 +42,10 @@ def test_the_life_of_a_change_is_audited(change, personas):  # type: ignore[no-u
         ("approved", "in_progress"),
         ("in_progress", "done"),
     ]
-    assert Job.objects.filter(kind=notices.PLAN_JOB, key=f"plan-outcome:{change.pk}").exists()
+    planned = Job.objects.filter(kind=notices.PLAN_JOB, payload__change_id=change.pk)
+    assert sorted(planned.values_list("key", flat=True)) == [
+        f"plan-outcome:{change.pk}:{step}" for step in ("approved", "done", "in_progress")
+    ]
 
 
 def test_rules_of_the_road(change, personas):  # type: ignore[no-untyped-def]

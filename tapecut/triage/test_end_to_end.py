@@ -193,14 +193,16 @@ def check_told_once(reports: dict[str, Report], code: str) -> None:
     }
     german = next(m for m in outcome_mail() if m.to == ["dan@corp.example"])
     assert OUTCOME_DE in german.subject and "From January" in german.body
-    assert Notice.objects.filter(kind="outcome").count() == 4
+    # Four reporters, each told of each of the three steps once.
+    steps = Counter(Notice.objects.filter(kind="outcome").values_list("step", flat=True))
+    assert steps == {"approved": 4, "in_progress": 4, "done": 4}
     assert set(Notice.objects.filter(kind="outcome").values_list("state", flat=True)) == {"sent"}
-    # The anonymous reporter reads it on the receipt page, once.
+    # The anonymous reporter reads each step on the receipt page, once.
     page = Client().post("/receipt/", {"code": code}).content.decode()
-    assert page.count("From January, one manager signs travel expenses.") == 1
+    assert page.count("From January, one manager signs travel expenses.") == 3
     carol = reports["Travel expense signatures"]
     team = FollowUp.objects.filter(report=carol, author="team", text__contains="One signature")
-    assert team.count() == 1
+    assert team.count() == 3
 
 
 def answer_did_it_fix_it(change: Change) -> None:

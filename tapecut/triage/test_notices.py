@@ -18,6 +18,13 @@ from tapecut.triage.models import Change, Notice
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def only_the_outcome(settings):  # type: ignore[no-untyped-def]
+    """These tests are about the end of a change: the news of its earlier steps is switched off
+    (test_steps.py covers every step)."""
+    settings.TAPECUT_NEWS_STEPS = ["done", "declined"]
+
+
 def _close(change: Change, actor: object, status: str = "done", reason: str = "") -> None:
     if status == "done":
         actions.do_change_status(change, "approved", actor=actor)

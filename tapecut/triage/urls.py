@@ -1,12 +1,22 @@
 from django.urls import path
 
 from tapecut.triage import sso
-from tapecut.triage.views import audit, changes, inbox, public, quarantine, reports, themes
+from tapecut.triage.views import (
+    audit,
+    changes,
+    front,
+    inbox,
+    loop,
+    public,
+    quarantine,
+    reports,
+    themes,
+)
 
 app_name = "triage"
 
 urlpatterns = [
-    path("", inbox.home, name="home"),
+    path("", front.home, name="home"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/saved/", inbox.save_view, name="save_view"),
     path("inbox/saved/<int:pk>/delete/", inbox.delete_view, name="delete_view"),
@@ -36,7 +46,13 @@ urlpatterns = [
     path("changes/<int:pk>/note/", changes.change_note, name="change_note"),
     path("changes/<int:pk>/link/", changes.change_link, name="change_link"),
     path("changes/<int:pk>/attention/", changes.change_attention, name="change_attention"),
-    path("board/", public.board, name="board"),
+    path("changes/<int:pk>/texts/", loop.change_texts, name="change_texts"),
+    path("changes/<int:pk>/owner-link/", loop.invite_owner, name="invite_owner"),
+    path("board/", front.board, name="board"),
+    path("board/<int:pk>/me-too/", loop.me_too, name="me_too"),
+    path("board/<int:pk>/follow/", loop.follow, name="follow_change"),
+    path("stop/<str:token>/", loop.stop_news, name="stop_news"),
+    path("owner/<str:token>/", loop.owner_link, name="owner_link"),
     path("follow/<str:token>/", public.follow, name="follow"),
     path("feedback/<str:token>/", public.feedback, name="feedback"),
     path("audit/", audit.audit_log, name="audit"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tapecut.analysis.models import Category
 from tapecut.intake.models import Report
 from tapecut.triage import actions, review
-from tapecut.triage.access import can, require
+from tapecut.triage.access import require
 from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
 from tapecut.triage.inbox_rows import ROW_FIELDS, rows_html
 from tapecut.triage.models import SavedView
@@ -44,21 +43,6 @@ class LeanPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > COUNT_CAP
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each role where its work is."""
-    user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    for permission, target in (
-        ("triage", "triage:inbox"),
-        ("see_changes", "triage:change_list"),
-        ("board", "triage:board"),
-    ):
-        if can(user, permission):
-            return redirect(target)
-    return render(request, "triage/no_role.html", status=403)
 
 
 @require("triage")

@@ -1,66 +1,15 @@
-"""Pages reporters see: the "You said, we did" board, following a report, "did this fix it?"."""
+"""Pages reporters reach from our mail: following a report, "did this fix it?"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from tapecut.intake.models import FollowUp, Report
-from tapecut.triage import actions, links, notices
-from tapecut.triage.access import require
+from tapecut.triage import actions, links
 from tapecut.triage.forms import FeedbackForm
-from tapecut.triage.models import Change, Notice
+from tapecut.triage.models import Notice
 from tapecut.triage.reporter_status import reporter_status
-
-# Fewer reports than this are never summarised: a small count can point at a person.
-MIN_REPORTS = 5
-
-
-@dataclass(frozen=True)
-class BoardEntry:
-    change: Change
-    report_count: int | None  # None: fewer than MIN_REPORTS
-    helped: int | None
-    answers: int | None
-
-
-def _at_least(n: int) -> int | None:
-    return n if n >= MIN_REPORTS else None
-
-
-def board_entries() -> list[BoardEntry]:
-    closed = Change.objects.filter(
-        status__in=[Change.Status.DONE, Change.Status.DECLINED]
-    ).order_by("-done_at", "-declined_at", "-id")[:200]
-    entries = []
-    for change in closed:
-        answers = dict(
-            change.feedback.values_list("answer").annotate(n=Count("id")).values_list("answer", "n")
-        )
-        total = sum(answers.values())
-        entries.append(
-            BoardEntry(
-                change=change,
-                report_count=_at_least(len(notices.linked_report_ids(change))),
-                helped=answers.get("yes", 0) if total >= MIN_REPORTS else None,
-                answers=_at_least(total),
-            )
-        )
-    return entries
-
-
-@require("board")
-def board(request: HttpRequest) -> HttpResponse:
-    entries = board_entries()
-    context = {
-        "done": [e for e in entries if e.change.status == Change.Status.DONE],
-        "declined": [e for e in entries if e.change.status == Change.Status.DECLINED],
-        "min_reports": MIN_REPORTS,
-    }
-    return render(request, "triage/board.html", context)
 
 
 def follow(request: HttpRequest, token: str) -> HttpResponse:

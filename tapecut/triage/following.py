@@ -1,0 +1,104 @@
+"""Employees and changes: "this hits me too" (demand) and following (the reporters' news).
+
+Saying "me too" counts as demand on the change and on its themes, which the team sees in the
+themes' order; the board shows only a count, and only from MIN_REPORTS up, never a name.
+A follower hears of each step once, by mail to their account's address.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from tapecut.core import audit, jobs
+from tapecut.triage import steps, texts
+from tapecut.triage.models import Change, Follow, FollowNews, MeToo
+
+log = logging.getLogger(__name__)
+
+SEND_JOB = "triage.send_follow_news"
+
+
+def do_me_too(change: Change, user: Any, *, on: bool = True) -> bool:
+    """Say (or take back) "this hits me too"; True when something changed."""
+    if on:
+        _row, changed = MeToo.objects.get_or_create(change=change, user=user)
+    else:
+        changed = bool(MeToo.objects.filter(change=change, user=user).delete()[0])
+    if changed:
+        audit.record("change.me_too", change, actor=user, on=on)
+    return changed
+
+
+def do_follow(change: Change, user: Any, *, on: bool = True) -> bool:
+    """Follow (or stop following) a change; True when something changed."""
+    if on:
+        _row, changed = Follow.objects.get_or_create(change=change, user=user)
+    else:
+        changed = bool(Follow.objects.filter(change=change, user=user).delete()[0])
+    if changed:
+        audit.record("change.follow", change, actor=user, on=on)
+    return changed
+
+
+def plan_news(change: Change, step: str) -> int:
+    """One FollowNews per follower with an address for this step; enqueue their sending."""
+    if step not in steps.mailed_steps():
+        return 0
+    planned = 0
+    for follow in Follow.objects.filter(change=change).select_related("user"):
+        if not follow.user.email or not follow.user.is_active:
+            continue
+        try:
+            with transaction.atomic():
+                news, new = FollowNews.objects.get_or_create(
+                    change=change, user=follow.user, step=step
+                )
+        except IntegrityError:
+            continue
+        if news.sent_at is None:
+            jobs.enqueue(SEND_JOB, {"news_id": news.pk}, key=f"follow-news:{news.pk}")
+            planned += new
+    return planned
+
+
+@jobs.handler(SEND_JOB)
+def _send_job(payload: dict[str, Any]) -> None:
+    send(int(payload["news_id"]))
+
+
+def send(news_id: int) -> str:
+    """Mail one step to one follower, unless it went already or they stopped following."""
+    news = FollowNews.objects.select_related("change", "user").filter(pk=news_id).first()
+    if news is None or news.sent_at is not None:
+        return "skipped"
+    if not Follow.objects.filter(change=news.change, user=news.user).exists():
+        return "skipped"
+    with translation.override(settings.LANGUAGE_CODE):
+        words = texts.localized(news.change, settings.LANGUAGE_CODE)
+        stop = steps.stop_url(news.change_id, "u", news.user_id)
+        body = render_to_string(
+            "triage/email/follow_news.txt",
+            {"step": news.step, "change": news.change, "words": words, "stop_url": stop},
+        )
+        subject = steps.subject_for(news.step, words.title)
+    headers = {
+        "Auto-Submitted": "auto-generated",
+        "List-Unsubscribe": f"<{stop}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    EmailMessage(
+        subject=subject,
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[news.user.email],
+        headers=headers,
+    ).send()
+    FollowNews.objects.filter(pk=news.pk).update(sent_at=timezone.now())
+    return "sent"
