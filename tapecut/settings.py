@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tapecut.custody",
     "tapecut.analysis",
     "tapecut.triage",
+    "tapecut.notify",
     "tapecut.insights",
     # Retention, erasure and a reporter's export (docs/privacy.md).
     "tapecut.privacy",

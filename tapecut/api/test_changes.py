@@ -58,7 +58,10 @@ def test_create_list_and_finish_a_change(people: Personas) -> None:
         moved = post(owner, f"/api/v1/changes/{body['id']}/status", {"status": status})
         assert moved.status_code == 200, moved.content
     jobs.run_pending()
-    assert sorted(m.to[0] for m in mail.outbox) == ["nina@corp.example", "olaf@corp.example"]
+    # Both reporters hear of both steps (planned, done), once each.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "nina@corp.example", "nina@corp.example", "olaf@corp.example", "olaf@corp.example"
+    ]  # fmt: skip
     assert AuditEvent.objects.filter(verb="change.status", actor=people.owner).count() == 2
 
 

@@ -7,4 +7,4 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers and registers the notice job handlers.
-        from tapecut.triage import notices, receivers  # noqa: F401
+        from tapecut.triage import checks, notices, receivers  # noqa: F401

@@ -92,7 +92,7 @@ class _Extras:
         )
         for change_id, answer, n in rows:
             self.answers.setdefault(change_id, {})[answer] = n
-        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+        user_id = int(user.pk) if getattr(user, "is_authenticated", False) else 0
         self.mine = set(MeToo.objects.filter(user_id=user_id).values_list("change_id", flat=True))
         self.follows = set(
             Follow.objects.filter(user_id=user_id).values_list("change_id", flat=True)

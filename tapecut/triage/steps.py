@@ -30,7 +30,7 @@ def mailed_steps() -> frozenset[str]:
 
 
 def subject_for(step: str, title: str) -> str:
-    subjects = {
+    subjects: dict[str, str] = {
         Status.APPROVED: _("A change is planned because of your report: %(title)s"),
         Status.IN_PROGRESS: _("Work has started on a change you asked for: %(title)s"),
     }

@@ -88,6 +88,7 @@ def change_args(w: Any) -> dict[str, Any]:
 ACCESS: dict[str, list[Check]] = {
     # Django's auth pages.
     "accounts/login/": [Check(same(200))],
+    "favicon.ico": [Check(same(200))],
     "accounts/logout/": [Check(same(405))],
     "accounts/password_change/": [Check(logged_in())],
     "accounts/password_change/done/": [Check(logged_in())],
@@ -345,7 +346,7 @@ def world(personas: Any) -> World:
         link=link,
         follow_token=links.follow_token(report.pk),
         feedback_token=links.feedback_token(notice.pk),
-        stop_token=steps.stop_token(change.pk, "p", report.reporter_id),
+        stop_token=steps.stop_token(change.pk, "p", report.reporter_id or 0),
         tokens=tokens,
     )
 

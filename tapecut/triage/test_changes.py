@@ -43,7 +43,7 @@ def test_the_life_of_a_change_is_audited(change, personas):  # type: ignore[no-u
         ("in_progress", "done"),
     ]
     planned = Job.objects.filter(kind=notices.PLAN_JOB, payload__change_id=change.pk)
-    assert sorted(planned.values_list("key", flat=True)) == [
+    assert sorted(str(key) for key in planned.values_list("key", flat=True)) == [
         f"plan-outcome:{change.pk}:{step}" for step in ("approved", "done", "in_progress")
     ]
 

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -33,11 +33,16 @@ class Bar:
 @require("triage")
 def theme_list(request: HttpRequest) -> HttpResponse:
     # report_count is kept by analysis and by every move in triage (themes.update_stats):
-    # counting the analyses here would join every report on each view of the list.
+    # counting the analyses here would join every report on each view of the list. Demand
+    # (employees who said "me too" on the theme's changes) counts as more people affected.
     themes = (
         Theme.objects.defer("centroid", "summary")
-        .annotate(change_count=Count("changes"))
-        .order_by("-report_count", "-id")
+        .annotate(
+            change_count=Count("changes", distinct=True),
+            demand=Count("changes__me_too__user", distinct=True),
+        )
+        .annotate(weight=F("report_count") + F("demand"))
+        .order_by("-weight", "-report_count", "-id")
     )
     page = Paginator(themes, 50).get_page(request.GET.get("page"))
     return render(request, "triage/theme_list.html", {"page": page})
