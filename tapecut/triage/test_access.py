@@ -88,7 +88,6 @@ def change_args(w: Any) -> dict[str, Any]:
 ACCESS: dict[str, list[Check]] = {
     # Django's auth pages.
     "accounts/login/": [Check(same(200))],
-    "favicon.ico": [Check(same(200))],
     "accounts/logout/": [Check(same(405))],
     "accounts/password_change/": [Check(logged_in())],
     "accounts/password_change/done/": [Check(logged_in())],

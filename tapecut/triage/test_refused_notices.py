@@ -26,7 +26,7 @@ def test_refused_notice_leaves_no_address_in_notice_job_or_log(personas, caplog)
     actions.do_change_status(change, "done", actor=personas.triager)
     with refusing_smtp() as smtp, override_settings(**smtp):
         jobs.run_pending(kinds=[notices.PLAN_JOB, notices.SEND_JOB])
-    notice = Notice.objects.get(report=report, kind="outcome")
+    notice = Notice.objects.get(report=report, kind="outcome", step="done")
     assert notice.state == Notice.State.PENDING and "SMTPRecipientsRefused" in notice.error
     assert leaks_in(notice.error, marker) == []
     errors = " ".join(Job.objects.values_list("last_error", flat=True))
