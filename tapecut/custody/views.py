@@ -33,7 +33,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(TRIAGER, CUSTODIAN, ADMIN)
 def original(request: HttpRequest, pk: int) -> HttpResponse:
     """The original message as a download: sanitised for protected mail, never rendered."""
-    msg = get_object_or_404(InboundMessage, pk=pk)
+    # Retention or an erasure deleted the bytes of a purged message.
+    msg = get_object_or_404(InboundMessage, pk=pk, purged_at__isnull=True)
     response = HttpResponse(original_for_team(msg), content_type="message/rfc822")
     suffix = "sanitised" if msg.encrypted else "original"
     response["Content-Disposition"] = f'attachment; filename="message-{msg.pk}-{suffix}.eml"'

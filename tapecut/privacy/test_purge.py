@@ -30,6 +30,7 @@ from tapecut.triage.models import Change
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXPIRED = ("zq9closed@leak.example", "Quillmarker", "zq9idle@leak.example", "Rexmarker")
+REPLY = "Replymarker: it happened again on Tuesday"
 KEPT = "zq9recent@kept.example"
 
 
@@ -91,6 +92,16 @@ def reports() -> dict[str, Report]:
     change = Change.objects.create(title="One signature", status=Change.Status.DONE)
     Change.objects.filter(pk=change.pk).update(done_at=timezone.now() - timedelta(days=100))
     change.reports.add(closed)
+    reply = EmailMessage()
+    reply["From"] = f"{EXPIRED[1]} <{EXPIRED[0]}>"
+    reply["To"] = "bureaucracy@corp.example"
+    reply["Subject"] = "Re: Travel form"
+    reply["Message-ID"] = "<reply-1@leak.example>"
+    reply["In-Reply-To"] = "<Travel-form@leak.example>"
+    reply.set_content(REPLY)
+    do_store_inbound(reply.as_bytes(), channel="smtp", envelope_to=["bureaucracy@corp.example"])
+    jobs.run_pending(kinds=["intake.parse"])
+    assert closed.followups.get().text.startswith("Replymarker")
     idle = arrive(
         mail(EXPIRED[2], EXPIRED[3], "Printer queue"),
         days_ago=400,
@@ -112,7 +123,7 @@ def test_purge_deletes_expired_raw_mail_and_identities_everywhere(
     before = counts()
     compact()
     dump = logical_dump()
-    assert all(marker in dump for marker in EXPIRED[:2])  # named: in plain text before
+    assert all(marker in dump for marker in (*EXPIRED[:2], REPLY))  # named: plain text before
     if connection.vendor == "sqlite":
         assert EXPIRED[0].encode() in database_files()
     assert all(data[100:164] in store_files() for data in stored.values())
@@ -129,12 +140,12 @@ def test_purge_deletes_expired_raw_mail_and_identities_everywhere(
     call_command("purge", stdout=io.StringIO())
 
     dump = logical_dump()
-    for marker in EXPIRED:
+    for marker in (*EXPIRED, REPLY):
         assert marker not in dump, marker
     assert KEPT in dump and "zq9open@kept.example" in dump
     if connection.vendor == "sqlite":
         files = database_files()
-        for marker in EXPIRED:
+        for marker in (*EXPIRED, REPLY):
             assert marker.encode() not in files, marker
         for data in stored.values():  # the ciphertext of the anonymous message too
             assert data[100:164] not in files
@@ -161,3 +172,15 @@ def test_purge_deletes_expired_raw_mail_and_identities_everywhere(
 def test_purge_runs_from_the_scheduler() -> None:
     task = next(t for t in active_tasks() if t.name == "purge")
     assert task.argv == ("purge",) and task.every == settings.TAPECUT_SCHEDULE_PURGE_SECONDS
+
+
+def test_pages_of_a_purged_report_say_so(reports: dict[str, Report], client: Any) -> None:
+    from tapecut.triage.personas import make_user
+
+    call_command("purge", stdout=io.StringIO())
+    client.force_login(make_user("tina", "triager"))
+    report = reports["closed"]
+    page = client.get(f"/reports/{report.pk}/original/").content.decode()
+    assert "deleted under the retention rules" in page
+    assert client.get(f"/identity/messages/{report.inbound_id}/original.eml").status_code == 404
+    assert client.get(f"/reports/{report.pk}/").status_code == 200

@@ -50,6 +50,8 @@ def original_for(report: Report) -> Original | None:
     copy = OriginalCopy.objects.filter(inbound_id=report.inbound_id).first()
     if copy is None:
         assert report.inbound is not None
+        if report.inbound.purged_at is not None:
+            return None  # deleted under the retention rules, or erased on request
         copy = store_original(report.inbound)
     if copy is None:
         return None
