@@ -52,7 +52,11 @@ def plan_news(change: Change, step: str) -> int:
     if step not in steps.mailed_steps():
         return 0
     planned = 0
+    # Who began to follow after the step was reached has not missed it.
+    reached = getattr(change, steps.STAMPS[step])
     for follow in Follow.objects.filter(change=change).select_related("user"):
+        if reached is not None and follow.created_at > reached:
+            continue
         if not follow.user.email or not follow.user.is_active:
             continue
         try:

@@ -21,6 +21,13 @@ from tapecut.triage.models import Change, Follow, NewsStop
 Status = Change.Status
 STEPS: tuple[str, ...] = (Status.APPROVED, Status.IN_PROGRESS, Status.DONE, Status.DECLINED)
 CLOSING = frozenset({Status.DONE, Status.DECLINED})
+# The field that dates each step on the change.
+STAMPS: dict[str, str] = {
+    Status.APPROVED: "approved_at",
+    Status.IN_PROGRESS: "started_at",
+    Status.DONE: "done_at",
+    Status.DECLINED: "declined_at",
+}
 STOP_SALT = "tapecut.triage.stop-news"
 
 
