@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("tapecut.triage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("insights/", include("tapecut.insights.urls")),
+    path("privacy/", include("tapecut.privacy.urls")),
     path("", include("tapecut.insights.ops_urls")),
 ]

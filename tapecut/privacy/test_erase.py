@@ -114,3 +114,27 @@ def test_which_reports_expire() -> None:
         assert retention.expired_reports(timezone.now()) == []
     assert do_purge().counts["reports"] == 2
     assert do_purge().counts["reports"] == 0
+
+
+def test_the_custodian_page_exports_and_erases(ninas_reports: list[Report]) -> None:
+    from django.test import Client
+
+    personas = make_personas()
+    client = Client()
+    client.force_login(personas.custodian)
+    assert b"Erase on request" in client.get("/privacy/").content
+    why = "Request by letter of 6 December"
+    got = client.post("/privacy/export/", {"address": ADDRESS, "reason": why})
+    assert (
+        got["Content-Disposition"]
+        == f'attachment; filename="reporter-{ninas_reports[0].reporter_id}.json"'
+    )
+    assert json.loads(got.content)["reporter"]["name"] == "Nina Marker"
+    unconfirmed = {"report": ninas_reports[1].pk, "reason": why}
+    client.post("/privacy/erase/", unconfirmed)
+    assert Reporter.objects.get(reports=ninas_reports[1]).address == ADDRESS
+    client.post("/privacy/erase/", {**unconfirmed, "confirm": "1"})
+    assert Reporter.objects.get(reports=ninas_reports[1]).address == ""
+    admin = Client()
+    admin.force_login(personas.admin)
+    assert admin.post("/privacy/erase/", {**unconfirmed, "confirm": "1"}).status_code == 403

@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Quarantined mail: admins work it; custodians see it for the bytes of protected messages.
     "quarantine": frozenset({"admin", "custodian"}),
     "manage_quarantine": frozenset({"admin"}),
+    # A reporter's access and erasure requests (tapecut.privacy): the custodian.
+    "reporter_data": frozenset({"custodian"}),
 }
 
 

@@ -233,6 +233,10 @@ ACCESS: dict[str, list[Check]] = {
     "quarantine/<int:pk>/<str:action>/": [
         Check(only({"admin": 405}), args=lambda w: {"pk": 1, "action": "reparse"})
     ],
+    # A reporter's export and erasure: custodians only (POST with a reason).
+    "privacy/": [Check(only({"custodian": 200}))],
+    "privacy/export/": [Check(only({"custodian": 405}))],
+    "privacy/erase/": [Check(only({"custodian": 405}))],
     "api/v1/quarantine": [Check(api({"admin": 200}), api=True)],
     "api/v1/quarantine/<pk>/reparse": [
         Check(api({"admin": 404}), method="post", api=True, args=lambda w: {"pk": 999_999})
