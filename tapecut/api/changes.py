@@ -1,7 +1,9 @@
 """/api/v1/changes: what the team decided, who does it, by when, and how it ended.
 
 Triagers and admins create and update any change; owners read and move their own. Moving a change
-to done or declined tells every linked reporter once, exactly as in the web UI.
+to done or declined tells every linked reporter once, exactly as in the web UI. A change made from
+a theme links the theme's reports of that moment (``report_ids``); reports that join the theme
+later are listed in ``proposed_report_ids`` until someone links them.
 """
 
 # No "from __future__ import annotations" here: django-ninja must resolve the query
@@ -11,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -20,9 +22,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tapecut.analysis.models import Theme
 from tapecut.intake.models import Report
-from tapecut.triage import actions, notices
+from tapecut.triage import actions, linked
 from tapecut.triage.access import can, can_edit_change, require_api
-from tapecut.triage.models import Change
+from tapecut.triage.models import Change, ChangeReport
 
 router = Router(tags=["changes"])
 
@@ -39,9 +41,17 @@ class ChangeOut(Schema):
     status: StatusName
     decline_reason: str
     needs_attention: bool = Field(description="A reporter said it did not fix the problem.")
-    report_ids: list[int] = Field(description="Reports linked directly.")
-    theme_ids: list[int]
-    linked_report_count: int = Field(description="Directly, through themes and merges.")
+    report_ids: list[int] = Field(
+        description="The reports this change answers: linked by hand, or in its themes when it "
+        "was made. Later status moves and re-clustering leave them as they are."
+    )
+    theme_ids: list[int] = Field(description="The themes the change was made from.")
+    linked_report_count: int = Field(
+        description="len(report_ids): every count of a change's reports."
+    )
+    proposed_report_ids: list[int] = Field(
+        description="Reports that joined the change's themes later: proposed, not linked, not told."
+    )
     created_at: datetime
     updated_at: datetime
     done_at: datetime | None
@@ -53,7 +63,7 @@ class ChangeOut(Schema):
 
     @staticmethod
     def resolve_report_ids(obj: Change) -> list[int]:
-        return sorted(r.pk for r in obj.reports.all())
+        return sorted(link.report_id for link in obj.active_links)  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_theme_ids(obj: Change) -> list[int]:
@@ -61,7 +71,11 @@ class ChangeOut(Schema):
 
     @staticmethod
     def resolve_linked_report_count(obj: Change) -> int:
-        return len(notices.linked_report_ids(obj))
+        return len(obj.active_links)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_proposed_report_ids(obj: Change) -> list[int]:
+        return list(linked.proposed_reports(obj).values_list("id", flat=True)[:1000])
 
 
 class ChangeIn(Schema):
@@ -74,6 +88,11 @@ class ChangeIn(Schema):
     theme_ids: list[int] = Field(default_factory=list, max_length=1_000)
 
 
+class LinkIn(Schema):
+    report_ids: list[int] = Field(..., min_length=1, max_length=10_000)
+    reason: str = Field("", max_length=2_000, description="Why; required to remove.")
+
+
 class StatusIn(Schema):
     status: StatusName
     reason: str = Field("", max_length=5_000, description="Needed to decline; reporters read it.")
@@ -84,7 +103,8 @@ class Error(Schema):
 
 
 def _changes(user: Any) -> QuerySet[Change]:
-    changes = Change.objects.select_related("owner").prefetch_related("reports", "themes")
+    active = Prefetch("report_links", ChangeReport.objects.active(), to_attr="active_links")
+    changes = Change.objects.select_related("owner").prefetch_related(active, "themes")
     return changes if can(user, "manage_changes") else changes.filter(owner=user)
 
 
@@ -150,6 +170,38 @@ def change_status(request: HttpRequest, change_id: int, body: StatusIn) -> Any:
         raise HttpError(403, "Only the owner, a triager or an admin may move this change.")
     try:
         actions.do_change_status(change, body.status, actor=request.user, reason=body.reason)
+    except actions.TriageError as exc:
+        raise HttpError(400, str(exc)) from None
+    return 200, _changes(request.user).get(pk=change.pk)
+
+
+def _editable(request: HttpRequest, change_id: int) -> Change:
+    require_api(request, "manage_changes")
+    return get_object_or_404(_changes(request.user), pk=change_id)
+
+
+@router.post(
+    "/{change_id}/reports",
+    response={200: ChangeOut, 400: Error, 403: Error},
+    summary="Link reports to a change (audited)",
+)
+def link_reports(request: HttpRequest, change_id: int, body: LinkIn) -> Any:
+    change = _editable(request, change_id)
+    reports = _existing(Report, body.report_ids, "reports")
+    actions.do_link_change(change, actor=request.user, reports=reports, reason=body.reason)
+    return 200, _changes(request.user).get(pk=change.pk)
+
+
+@router.post(
+    "/{change_id}/reports/remove",
+    response={200: ChangeOut, 400: Error, 403: Error},
+    summary="Take reports off a change, with a reason (audited)",
+)
+def unlink_reports(request: HttpRequest, change_id: int, body: LinkIn) -> Any:
+    change = _editable(request, change_id)
+    reports = _existing(Report, body.report_ids, "reports")
+    try:
+        actions.do_unlink_reports(change, reports, actor=request.user, reason=body.reason)
     except actions.TriageError as exc:
         raise HttpError(400, str(exc)) from None
     return 200, _changes(request.user).get(pk=change.pk)

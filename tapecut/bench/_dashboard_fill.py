@@ -23,7 +23,7 @@ from django.utils import timezone
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
 from tapecut.intake.models import Channel, FollowUp, Mode, Report, Reporter
 from tapecut.ledger.models import ModelCall
-from tapecut.triage.models import Change, FixFeedback, Notice
+from tapecut.triage.models import Change, ChangeReport, FixFeedback, Notice
 from tapecut.triage.personas import make_user
 
 REAL_DATA = Path(__file__).resolve().parents[3] / "shared/data/reports/maengelmelder-konstanz.csv"
@@ -253,11 +253,11 @@ def _changes(
     ]
     Change.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
     report_links = [
-        Change.reports.through(change_id=c.pk, report_id=r.pk)
+        ChangeReport(change_id=c.pk, report_id=r.pk)
         for c in changes
         for r in rng.sample(reports, k=min(len(reports), rng.randint(0, 4)))
     ]
-    Change.reports.through.objects.bulk_create(report_links, batch_size=BATCH)
+    ChangeReport.objects.bulk_create(report_links, batch_size=BATCH)
     return changes
 
 

@@ -181,7 +181,7 @@ def _changes(
 ) -> list[Any]:
     from django.utils import timezone
 
-    from tapecut.triage.models import Change
+    from tapecut.triage.models import Change, ChangeReport
 
     now = timezone.now()
     rows = []
@@ -210,10 +210,9 @@ def _changes(
         ],
         batch_size=BATCH,
     )
-    direct = Change.reports.through
-    direct.objects.bulk_create(
+    ChangeReport.objects.bulk_create(
         [
-            direct(change=c, report=r)
+            ChangeReport(change=c, report=r)
             for c in changes
             for r in rng.sample(reports, min(5, len(reports)))
         ],

@@ -25,7 +25,7 @@ from tapecut.analysis.models import DuplicateLink
 from tapecut.insights import metrics
 from tapecut.insights.privacy import Group, fold
 from tapecut.insights.selection import Selection
-from tapecut.triage.models import Change
+from tapecut.triage import linked
 
 KINDS = {"reports": _("Reports"), "themes": _("Themes"), "changes": _("Changes")}
 FORMATS = ("csv", "xlsx")
@@ -37,7 +37,7 @@ REPORT_HEADER = ["id", "received", "channel", "status", "category", "unit", "the
 REPORT_HEADER += ["merged_into", "hours_per_year", "change_ids"]
 THEME_HEADER = ["theme_id", "title", "reports", "hours_per_year"]
 CHANGE_HEADER = ["id", "title", "status", "owner", "due_date", "overdue", "created"]
-CHANGE_HEADER += ["approved", "started", "done", "declined", "theme_ids"]
+CHANGE_HEADER += ["approved", "started", "done", "declined", "theme_ids", "reports"]
 
 
 def cell(value: Any) -> Any:
@@ -69,7 +69,7 @@ def report_rows(sel: Selection) -> Iterator[Row]:
         )
     )
     changes: dict[int, list[int]] = {}
-    through = Change.reports.through.objects.filter(sel.q())
+    through = linked.links(sel.q())
     for report_id, change_id in through.values_list("report_id", "change_id").order_by("id"):
         changes.setdefault(report_id, []).append(change_id)
     for pk, received, channel, status, cat, un, theme, hours in rows:
@@ -94,7 +94,8 @@ def theme_rows(sel: Selection) -> Iterator[Row]:
 
 def change_rows(sel: Selection) -> Iterator[Row]:
     today = timezone.localdate()
-    changes = metrics.linked_changes(sel).select_related("owner").prefetch_related("themes")
+    changes = linked.with_report_count(metrics.linked_changes(sel))
+    changes = changes.select_related("owner").prefetch_related("themes")
     for c in changes.order_by("created_at", "id"):
         overdue = bool(not c.is_closed and c.due_date and c.due_date < today)
         yield [
@@ -110,6 +111,7 @@ def change_rows(sel: Selection) -> Iterator[Row]:
             c.done_at,
             c.declined_at,
             ";".join(str(t.pk) for t in sorted(c.themes.all(), key=lambda t: t.pk)),
+            c.report_count,  # type: ignore[attr-defined]  # linked.with_report_count
         ]
 
 

@@ -4,8 +4,8 @@ Nothing here writes. Each function takes a ``Selection`` (tapecut.insights.selec
 answers with aggregate queries, so that the dashboard stays fast with 100,000 reports. What
 each number means is in docs/insights.md; the speed figures are in tapecut.insights.speed.
 
-A change belongs to a selection when it is linked to one of its reports, directly or through
-the report's theme.
+A change belongs to a selection when one of its reports is linked to it (tapecut.triage.linked:
+the same links every other count of a change's reports reads).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from tapecut.insights.speed import Speed, speed
 from tapecut.intake.models import Channel, Report
 from tapecut.ledger.budget import BudgetStatus
 from tapecut.ledger.models import ModelCall
+from tapecut.triage import linked
 from tapecut.triage.models import Change, FixFeedback
 
 DONE = Change.Status.DONE
@@ -115,26 +116,19 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 
 def linked_change_ids(sel: Selection) -> set[int]:
     def compute() -> set[int]:
-        direct = Change.reports.through.objects.filter(sel.q()).order_by()
-        found = set(direct.values_list("change_id", flat=True).distinct())
-        through = Change.themes.through.objects.order_by()
-        for chunk in _chunks(sorted(theme_counts(sel))):
-            found |= set(through.filter(theme_id__in=chunk).values_list("change_id", flat=True))
-        return found
+        direct = linked.links(sel.q()).order_by()
+        return set(direct.values_list("change_id", flat=True).distinct())
 
     return sel.memo("changes", compute)
 
 
 def linked_changes(sel: Selection) -> QuerySet[Change]:
-    """The changes linked to the selection's reports, directly or through their theme."""
+    """The changes linked to the selection's reports."""
     ids = linked_change_ids(sel)
     if len(ids) <= MAX_IDS:
         return Change.objects.filter(pk__in=sorted(ids)).order_by()
     # Too many to list in one query: the same set as a subquery (slower, never truncated).
-    themes = analyses(sel).filter(theme__isnull=False).values("theme_id")
-    direct = Change.reports.through.objects.filter(sel.q()).values("change_id")
-    via_theme = Change.themes.through.objects.filter(theme__in=themes).values("change_id")
-    return Change.objects.filter(Q(pk__in=direct) | Q(pk__in=via_theme)).order_by()
+    return Change.objects.filter(pk__in=linked.links(sel.q()).values("change_id")).order_by()
 
 
 def merged_count(sel: Selection) -> int:
@@ -213,10 +207,8 @@ def hours_by_theme(sel: Selection, limit: int | None = None) -> list[Group]:
 
 def done_report_analyses(sel: Selection) -> QuerySet[ReportAnalysis]:
     """Analyses of the selection's reports that a done change answers."""
-    done = Change.objects.filter(status=DONE)
-    direct = Change.reports.through.objects.filter(change__in=done).values("report_id")
-    themes = Change.themes.through.objects.filter(change__in=done).values("theme_id")
-    return analyses(sel).filter(Q(report_id__in=direct) | Q(theme_id__in=themes))
+    done = linked.links(Q(change__status=DONE)).values("report_id")
+    return analyses(sel).filter(report_id__in=done)
 
 
 def re_reports(sel: Selection) -> int:

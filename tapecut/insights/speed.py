@@ -25,9 +25,10 @@ from typing import Any
 from django.db.models import Count, FloatField, Func, Min, QuerySet
 from django.utils import timezone
 
-from tapecut.analysis.models import DuplicateLink, ReportAnalysis
+from tapecut.analysis.models import DuplicateLink
 from tapecut.insights.selection import Selection
 from tapecut.intake.models import FollowUp
+from tapecut.triage import linked
 from tapecut.triage.models import Change
 
 OPEN = (Change.Status.PROPOSED, Change.Status.APPROVED, Change.Status.IN_PROGRESS)
@@ -135,12 +136,8 @@ def first_responses(sel: Selection) -> tuple[list[float], int]:
     merged = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED).values("report_id")
     found = _team_answers(sel, merged)
     # Status stamps: a few hundred changes, looked up in Python for each linked report.
-    by_theme = _stamps(Change.themes.through.objects.all(), "theme_id")
-    themed = ReportAnalysis.objects.filter(sel.q(), theme_id__in=list(by_theme))
-    themed_rows = themed.exclude(report_id__in=merged).annotate(r=ARRIVED)
-    _earliest(themed_rows.values_list("report_id", "theme_id", "r"), by_theme, found)
-    direct = Change.reports.through.objects.filter(sel.q()).exclude(report_id__in=merged)
-    direct_rows: Any = direct.annotate(r=ARRIVED)  # a through model: the stubs lose track
+    direct = linked.links(sel.q()).exclude(report_id__in=merged)
+    direct_rows: Any = direct.annotate(r=ARRIVED)
     by_change = _stamps(direct, "change_id")
     _earliest(direct_rows.values_list("report_id", "change_id", "r"), by_change, found)
     hours = [(first - received) / 3600 for received, first in found.values()]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
 from tapecut.intake.models import FollowUp, Mode, Report, Reporter
 from tapecut.ledger.models import ModelCall
+from tapecut.triage import actions
 from tapecut.triage.models import Change, FixFeedback, Notice
 
 
@@ -220,8 +221,13 @@ def _change(world: World, spec: C, people: Any) -> Change:
         if getattr(spec, short) is not None
     }
     Change.objects.filter(pk=change.pk).update(created_at=world.ago(spec.created), **stamps)
-    change.reports.set([world.reports[k] for k in spec.reports])
-    change.themes.set([world.themes[k] for k in spec.themes])
+    # As the team would: the chosen reports, and the themes with their reports of this moment.
+    actions.do_link_change(
+        change,
+        actor=None,
+        reports=[world.reports[k] for k in spec.reports],
+        themes=[world.themes[k] for k in spec.themes],
+    )
     _feedback(world, change, ["yes"] * spec.yes + ["no"] * spec.no)
     change.refresh_from_db()
     return change

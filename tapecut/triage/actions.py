@@ -7,15 +7,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tapecut.analysis.models import Theme
 from tapecut.core import audit, storage
 from tapecut.intake.models import FollowUp, Report
-from tapecut.triage import notices, steps
+from tapecut.triage import linked, notices, steps
 from tapecut.triage.models import (
     Change,
+    ChangeReport,
     Evidence,
     FixFeedback,
     Note,
@@ -59,6 +61,7 @@ def do_create_change(
     reports: Iterable[Report] = (),
     themes: Iterable[Theme] = (),
 ) -> Change:
+    """A new change, linked to the chosen reports and to its themes' reports of this moment."""
     title = title.strip()
     if not title:
         raise TriageError(_("A change needs a title."))
@@ -71,16 +74,37 @@ def do_create_change(
             due_date=due_date,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        change.reports.set(list(reports))
         change.themes.set(list(themes))
+        theme_ids = sorted(change.themes.values_list("id", flat=True))
+        _link(change, [r.pk for r in reports], actor, ChangeReport.Source.HAND)
+        _link(change, linked.theme_report_ids(theme_ids), actor, ChangeReport.Source.THEME)
         audit.record(
             "change.create",
             change,
             actor=actor,
-            reports=sorted(change.reports.values_list("id", flat=True)),
-            themes=sorted(change.themes.values_list("id", flat=True)),
+            reports=linked.change_report_ids(change),
+            themes=theme_ids,
         )
     return change
+
+
+def _link(
+    change: Change, report_ids: Iterable[int], actor: Any, source: str, reason: str = ""
+) -> list[int]:
+    """Link these reports (again, where a link was removed); return the ids newly in force."""
+    wanted = set(report_ids)
+    rows = ChangeReport.objects.filter(change=change, report_id__in=wanted)
+    known = {row.report_id: row for row in rows}
+    by = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    fields = {"source": source, "reason": reason, "linked_by": by, "linked_at": now}
+    new = [ChangeReport(change=change, report_id=rid, **fields) for rid in wanted - set(known)]
+    ChangeReport.objects.bulk_create(new)
+    again = [pk for pk, row in known.items() if row.removed_at is not None]
+    ChangeReport.objects.filter(change=change, report_id__in=again).update(
+        removed_at=None, removed_by=None, removed_reason="", **fields
+    )
+    return sorted([row.report_id for row in new] + again)
 
 
 def do_update_change(change: Change, *, actor: Any, **fields: Any) -> Change:
@@ -106,14 +130,43 @@ def do_link_change(
     actor: Any,
     reports: Iterable[Report] = (),
     themes: Iterable[Theme] = (),
-) -> Change:
-    """Add reports or themes this change answers."""
-    report_ids = [r.pk for r in reports]
+    reason: str = "",
+    source: str = ChangeReport.Source.HAND,
+) -> list[int]:
+    """Link reports, and themes with their reports of this moment; return the newly linked ids."""
     theme_ids = [t.pk for t in themes]
-    change.reports.add(*report_ids)
-    change.themes.add(*theme_ids)
-    audit.record("change.link", change, actor=actor, reports=report_ids, themes=theme_ids)
-    return change
+    with transaction.atomic():
+        change.themes.add(*theme_ids)
+        added = _link(change, [r.pk for r in reports], actor, source, reason)
+        from_themes = _link(
+            change, linked.theme_report_ids(theme_ids), actor, ChangeReport.Source.THEME, reason
+        )
+        added = sorted(set(added) | set(from_themes))
+        if added or theme_ids:
+            audit.record(
+                "change.link", change, actor=actor, reports=added, themes=theme_ids, reason=reason
+            )
+    return added
+
+
+def do_unlink_reports(
+    change: Change, reports: Iterable[Report], *, actor: Any, reason: str
+) -> list[int]:
+    """Take reports off a change, with a reason; they are no longer told nor counted."""
+    if not reason.strip():
+        raise TriageError(_("Say why these reports no longer belong to this change."))
+    ids = [r.pk for r in reports]
+    with transaction.atomic():
+        rows = linked.links(Q(change=change, report_id__in=ids))
+        removed = sorted(rows.values_list("report_id", flat=True))
+        rows.update(
+            removed_at=timezone.now(),
+            removed_by=actor if getattr(actor, "pk", None) else None,
+            removed_reason=reason.strip()[:2000],
+        )
+        if removed:
+            audit.record("change.unlink", change, actor=actor, reports=removed, reason=reason)
+    return removed
 
 
 def do_change_status(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tapecut.analysis.models import Theme
@@ -37,7 +38,8 @@ class Change(models.Model):
     )
     # Shown to every reporter when the change is declined: written for them, not for the team.
     decline_reason = models.TextField(_("reason for declining"), blank=True, default="")
-    reports = models.ManyToManyField(Report, blank=True, related_name="changes")
+    # The themes a change was made from. They do not link reports by themselves: their reports
+    # were linked when the change was made (ChangeReport); later arrivals are only proposed.
     themes = models.ManyToManyField(Theme, blank=True, related_name="changes")
     # Set when a reporter answers "no, it did not fix it": the team must look again.
     needs_attention = models.BooleanField(default=False, db_index=True)
@@ -62,6 +64,59 @@ class Change(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.DECLINED}
+
+
+class ChangeReportQuerySet(models.QuerySet["ChangeReport"]):
+    def active(self) -> ChangeReportQuerySet:
+        """Links in force; a removed link stays as a row to remember who removed it and why."""
+        return self.filter(removed_at__isnull=True)
+
+
+class ChangeReport(models.Model):
+    """One report a change answers, linked explicitly: who linked it, when, why, and if removed.
+
+    Every count of a change's reports reads these rows (``tapecut.triage.linked``), so the
+    change list, the change page, the exports, the API and the dashboard agree.
+    """
+
+    class Source(models.TextChoices):
+        THEME = "theme", _("In the theme when the change was made")
+        HAND = "hand", _("Linked by hand")
+        PROPOSAL = "proposal", _("Accepted from the theme's new reports")
+        BACKFILL = "backfill", _("Linked before links were explicit")
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="report_links")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="change_links")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.HAND)
+    reason = models.TextField(blank=True, default="")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_reason = models.TextField(blank=True, default="")
+
+    objects = ChangeReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "report"], name="change_report_once")
+        ]
+        indexes = [
+            # tapecut.triage.linked.linked_report_ids_anywhere: re-clustering leaves these alone.
+            models.Index(
+                fields=["report"],
+                condition=models.Q(removed_at__isnull=True),
+                name="change_report_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} in change {self.change_id}"
 
 
 class Evidence(models.Model):

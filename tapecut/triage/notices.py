@@ -1,8 +1,8 @@
 """Who hears about a change, once each, in their language and through their channel.
 
-A change reaches a reporter directly (the report is linked to the change), through a theme (the
-report belongs to a linked theme) or through a merge (a duplicate merged into a linked report,
-either way round). Every reporter gets one Notice row per step of a change (planned, in
+A change reaches a reporter whose report is linked to it (``ChangeReport``; a theme's reports are
+linked when the change is made from it, later arrivals only proposed) or merged with a linked
+report, either way round. Every reporter gets one Notice row per step of a change (planned, in
 progress, done, declined); the unique constraints on Notice make a second one impossible, so
 planning may run any number of times.
 """
@@ -14,13 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from tapecut.analysis.models import DuplicateLink, ReportAnalysis
 from tapecut.core import audit, jobs
 from tapecut.intake.models import Mode, Report, Reporter
-from tapecut.triage import following, steps
+from tapecut.triage import following, linked, steps
 from tapecut.triage.delivery import deliver
 from tapecut.triage.models import Change, Notice, Question
 
@@ -31,22 +29,8 @@ SEND_JOB = "triage.send_notice"
 
 
 def linked_report_ids(change: Change) -> set[int]:
-    ids = set(change.reports.values_list("id", flat=True))
-    ids |= set(
-        ReportAnalysis.objects.filter(theme__in=change.themes.all()).values_list(
-            "report_id", flat=True
-        )
-    )
-    frontier = set(ids)
-    # Merges chain (C merged into B merged into A): follow them until nothing new turns up.
-    while frontier:
-        pairs = DuplicateLink.objects.filter(state=DuplicateLink.State.MERGED).filter(
-            Q(report_id__in=frontier) | Q(original_id__in=frontier)
-        )
-        found = {rid for pair in pairs.values_list("report_id", "original_id") for rid in pair}
-        frontier = found - ids
-        ids |= frontier
-    return ids
+    """Whose reporters hear about this change: see ``tapecut.triage.linked``."""
+    return linked.notice_report_ids(change)
 
 
 def language_for(report: Report, reporter: Reporter | None) -> str:

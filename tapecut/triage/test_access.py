@@ -146,6 +146,25 @@ ACCESS: dict[str, list[Check]] = {
             args=lambda w: {"change_id": w.change.pk},
         )
     ],
+    "api/v1/changes/<change_id>/reports": [
+        Check(
+            api({"triager": 200, "admin": 200}),
+            method="post",
+            api=True,
+            args=lambda w: {"change_id": w.change.pk},
+            body=lambda w: {"report_ids": [w.report.pk]},
+        )
+    ],
+    "api/v1/changes/<change_id>/reports/remove": [
+        # Removing needs a reason: a permitted caller without one gets 400.
+        Check(
+            api({"triager": 400, "admin": 400}),
+            method="post",
+            api=True,
+            args=lambda w: {"change_id": w.change.pk},
+            body=lambda w: {"report_ids": [w.report.pk]},
+        )
+    ],
     "api/v1/changes/<change_id>/status": [
         # Proposed cannot jump to done: a permitted caller gets 400, the others 403.
         Check(
@@ -210,6 +229,7 @@ ACCESS: dict[str, list[Check]] = {
     ],
     "changes/<int:pk>/note/": [Check(changes_for(405), args=change_args)],
     "changes/<int:pk>/link/": [Check(triage(405), args=change_args)],
+    "changes/<int:pk>/unlink/": [Check(triage(405), args=change_args)],
     "changes/<int:pk>/attention/": [Check(changes_for(405), args=change_args)],
     "changes/<int:pk>/texts/": [Check(changes_for(), args=change_args)],
     "changes/<int:pk>/owner-link/": [Check(triage(405), args=change_args)],

@@ -74,7 +74,8 @@ def test_create_from_a_theme_and_from_selected_reports(client_as, personas):  # 
     change = Change.objects.get(title="Fewer signatures")
     assert response["Location"] == f"/changes/{change.pk}/"
     assert list(change.themes.all()) == [theme]
-    assert list(change.reports.all()) == [r2]
+    sources = dict(change.report_links.values_list("report_id", "source"))
+    assert sources == {r1.pk: "theme", r2.pk: "hand"}
     assert notices.linked_report_ids(change) == {r1.pk, r2.pk}
 
 

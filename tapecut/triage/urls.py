@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("changes/<int:pk>/note/", changes.change_note, name="change_note"),
     path("changes/<int:pk>/link/", changes.change_link, name="change_link"),
+    path("changes/<int:pk>/unlink/", changes.change_unlink, name="change_unlink"),
     path("changes/<int:pk>/attention/", changes.change_attention, name="change_attention"),
     path("changes/<int:pk>/texts/", loop.change_texts, name="change_texts"),
     path("changes/<int:pk>/owner-link/", loop.invite_owner, name="invite_owner"),

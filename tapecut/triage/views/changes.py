@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from tapecut.analysis.models import Theme
 from tapecut.core import storage
 from tapecut.intake.models import Report
-from tapecut.triage import actions, notices
+from tapecut.triage import actions, linked
 from tapecut.triage.access import can, can_edit_change, require
 from tapecut.triage.forms import ChangeForm, EvidenceForm, OwnerForm, StatusForm, TextForm
-from tapecut.triage.models import Change, Evidence, FixFeedback, Notice
+from tapecut.triage.models import Change, ChangeReport, Evidence, FixFeedback, Notice
 from tapecut.triage.views.downloads import download_response
 
 
@@ -36,7 +36,7 @@ def _change_for(request: HttpRequest, pk: int) -> Change:
 
 @require("see_changes")
 def change_list(request: HttpRequest) -> HttpResponse:
-    changes = _visible_changes(request.user).annotate(report_count=Count("reports"))
+    changes = linked.with_report_count(_visible_changes(request.user))
     status = request.GET.get("status", "")
     if status in Change.Status.values:
         changes = changes.filter(status=status)
@@ -101,7 +101,10 @@ def change_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page_context(change: Change, form: ChangeForm) -> dict[str, Any]:
-    linked = notices.linked_report_ids(change)
+    links = ChangeReport.objects.filter(change=change).select_related(
+        "report", "linked_by", "removed_by"
+    )
+    proposed = linked.proposed_reports(change)
     notice_counts = change.notices.values("channel", "state").annotate(n=Count("id"))
     feedback = change.feedback.values("answer").annotate(n=Count("id"))
     return {
@@ -117,9 +120,11 @@ def _page_context(change: Change, form: ChangeForm) -> dict[str, Any]:
             for value, label in Change.Status.choices
             if value in actions.TRANSITIONS[change.status]
         ],
-        "reports": Report.objects.filter(pk__in=linked).order_by("-received_at")[:200],
-        "linked_total": len(linked),
-        "direct_ids": set(change.reports.values_list("id", flat=True)),
+        "links": links.filter(removed_at__isnull=True).order_by("-report__received_at")[:500],
+        "linked_total": len(linked.change_report_ids(change)),
+        "removed": links.filter(removed_at__isnull=False).order_by("-removed_at")[:200],
+        "proposed": proposed[:200],
+        "proposed_total": proposed.count(),
         "notice_counts": list(notice_counts),
         "feedback": {row["answer"]: row["n"] for row in feedback},
         "feedback_comments": change.feedback.exclude(comment="").order_by("-updated_at")[:50],
@@ -222,8 +227,27 @@ def change_attention(request: HttpRequest, pk: int) -> HttpResponse:
 def change_link(request: HttpRequest, pk: int) -> HttpResponse:
     reports = Report.objects.filter(pk__in=_ids(request, "report", "reports"))
     themes = Theme.objects.filter(pk__in=_ids(request, "theme", "themes"))
+    source = ChangeReport.Source.PROPOSAL if request.POST.get("source") == "proposal" else ""
     return _act(
         request,
         pk,
-        lambda c: actions.do_link_change(c, actor=request.user, reports=reports, themes=themes),
+        lambda c: actions.do_link_change(
+            c,
+            actor=request.user,
+            reports=reports,
+            themes=themes,
+            source=source or ChangeReport.Source.HAND,
+        ),
+    )
+
+
+@require("manage_changes")
+@require_POST
+def change_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    reports = Report.objects.filter(pk__in=_ids(request, "report", "reports"))
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        lambda c: actions.do_unlink_reports(c, reports, actor=request.user, reason=reason),
     )

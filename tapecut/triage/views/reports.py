@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from tapecut.analysis.models import Category, DuplicateLink, Theme
 from tapecut.core import crypto, storage
 from tapecut.intake.models import Attachment, Mode, Report
-from tapecut.triage import actions, review
+from tapecut.triage import actions, linked, review
 from tapecut.triage.access import require
 from tapecut.triage.forms import MergeForm, TextForm
-from tapecut.triage.models import Change, Note
+from tapecut.triage.models import Note
 from tapecut.triage.original import original_for
 from tapecut.triage.views.downloads import download_response
 
@@ -36,7 +36,6 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     links = DuplicateLink.objects.filter(Q(report=report) | Q(original=report)).select_related(
         "report", "original"
     )
-    theme_ids = [analysis.theme_id] if analysis and analysis.theme_id else []
     context = {
         "report": report,
         "analysis": analysis,
@@ -45,7 +44,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": report.attachments.all(),
         "notes": Note.objects.filter(report=report).select_related("author"),
         "duplicate_links": links.order_by("-score"),
-        "changes": Change.objects.filter(Q(reports=report) | Q(themes__in=theme_ids)).distinct(),
+        "changes": linked.changes_of(report),
         "categories": Category.objects.filter(active=True),
         "themes": Theme.objects.order_by("title", "id"),
         "merge_form": MergeForm(),
