@@ -16,6 +16,7 @@ from tapecut.intake import identity
 from tapecut.intake.models import InboundMessage, Report, Reporter
 from tapecut.intake.storing import raw_bytes
 from tapecut.privacy.actions import _check_custodian
+from tapecut.triage import linked
 from tapecut.triage.models import Notice
 
 
@@ -70,7 +71,7 @@ def _report(report: Report, with_raw: bool) -> dict[str, Any]:
                 "decision": c.decision,
                 "decline_reason": c.decline_reason,
             }
-            for c in report.changes.all()
+            for c in linked.changes_of(report)
         ],
         "notices": [
             {

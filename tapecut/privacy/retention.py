@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Max, Q
 
-from tapecut.analysis.models import DuplicateLink, ReportAnalysis
+from tapecut.analysis.models import DuplicateLink
 from tapecut.intake.models import InboundMessage, Report
+from tapecut.triage import linked
 from tapecut.triage.models import Change
 
 
@@ -93,14 +94,11 @@ def changes_by_report(report_ids: list[int]) -> dict[int, list[tuple[str, dateti
 
 
 def _answered_through(report_ids: list[int]) -> dict[int, set[tuple[str, int]]]:
-    """For each report: ("report", id) of itself and its merge target, ("theme", id)."""
+    """For each report: ("report", id) of itself and its merge target (changes link reports)."""
     targets: dict[int, set[tuple[str, int]]] = {r: {("report", r)} for r in report_ids}
     merged = DuplicateLink.objects.filter(report_id__in=report_ids, state="merged")
     for report_id, original_id in merged.values_list("report_id", "original_id"):
         targets[report_id].add(("report", original_id))
-    themed = ReportAnalysis.objects.filter(report_id__in=report_ids, theme__isnull=False)
-    for report_id, theme_id in themed.values_list("report_id", "theme_id"):
-        targets[report_id].add(("theme", theme_id))
     return targets
 
 
@@ -108,14 +106,10 @@ def _changes_for(
     targets: set[tuple[str, int]],
 ) -> list[tuple[set[tuple[str, int]], tuple[str, datetime | None]]]:
     reports = {i for kind, i in targets if kind == "report"}
-    themes = {i for kind, i in targets if kind == "theme"}
     answers: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    direct = Change.reports.through.objects.filter(report_id__in=reports)
+    direct = linked.links(Q(report_id__in=reports))
     for change_id, report_id in direct.values_list("change_id", "report_id"):
         answers[change_id].add(("report", report_id))
-    themed = Change.themes.through.objects.filter(theme_id__in=themes)
-    for change_id, theme_id in themed.values_list("change_id", "theme_id"):
-        answers[change_id].add(("theme", theme_id))
     out = []
     for change in Change.objects.filter(id__in=answers).only(
         "status", "done_at", "declined_at", "updated_at"

@@ -18,6 +18,7 @@ from tapecut.core.models import AuditEvent
 from tapecut.intake.models import FollowUp, InboundMessage, Report, Reporter
 from tapecut.privacy import retention
 from tapecut.privacy.actions import do_purge
+from tapecut.triage import actions
 from tapecut.triage.factories import make_report, make_theme
 from tapecut.triage.models import Change
 from tapecut.triage.personas import make_personas
@@ -80,7 +81,7 @@ def test_custodian_exports_then_erases_a_reporter(ninas_reports: list[Report]) -
 
 def change(status: str, reports: list[Report], days_ago: int | None = None) -> Change:
     made = Change.objects.create(title=f"change {status}", status=status)
-    made.reports.set(reports)
+    actions.do_link_change(made, actor=None, reports=reports)
     if days_ago is not None:
         at = timezone.now() - timedelta(days=days_ago)
         Change.objects.filter(pk=made.pk).update(done_at=at, declined_at=at)
@@ -97,7 +98,7 @@ def test_which_reports_expire() -> None:
     change(Change.Status.APPROVED, [half_open])
     themed = make_report(received_at=long_ago)
     theme_change = change(Change.Status.IN_PROGRESS, [])
-    theme_change.themes.add(make_theme("Travel", [themed]))
+    actions.do_link_change(theme_change, actor=None, themes=[make_theme("Travel", [themed])])
     merged = make_report(received_at=long_ago)
     DuplicateLink.objects.create(
         report=merged, original=half_open, kind="manual", score=1, state="merged"

@@ -25,6 +25,7 @@ from tapecut.insights.selection import parse_filters, select
 from tapecut.intake.models import InboundMessage, Report, Reporter
 from tapecut.intake.storing import do_store_inbound
 from tapecut.privacy.compact import compact
+from tapecut.triage import actions
 from tapecut.triage.models import Change
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,7 +92,7 @@ def reports() -> dict[str, Report]:
     closed = arrive(mail(EXPIRED[0], EXPIRED[1], "Travel form"), days_ago=200)
     change = Change.objects.create(title="One signature", status=Change.Status.DONE)
     Change.objects.filter(pk=change.pk).update(done_at=timezone.now() - timedelta(days=100))
-    change.reports.add(closed)
+    actions.do_link_change(change, actor=None, reports=[closed])
     reply = EmailMessage()
     reply["From"] = f"{EXPIRED[1]} <{EXPIRED[0]}>"
     reply["To"] = "bureaucracy@corp.example"
@@ -111,7 +112,7 @@ def reports() -> dict[str, Report]:
     recent = arrive(mail(KEPT, "Keptname", "Coffee form"), days_ago=10)
     open_change = Change.objects.create(title="Later", status=Change.Status.IN_PROGRESS)
     old_but_open = arrive(mail("zq9open@kept.example", "Openname", "Desk form"), days_ago=500)
-    open_change.reports.add(old_but_open)
+    actions.do_link_change(open_change, actor=None, reports=[old_but_open])
     return {"closed": closed, "idle": idle, "recent": recent, "open": old_but_open}
 
 

@@ -12,21 +12,18 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tapecut.intake.models import Report
+from tapecut.triage import linked
 from tapecut.triage.models import Change
 
 
 def changes_for(report: Report) -> list[Change]:
-    """The changes that answer a report: directly, through its theme, or through the report it
-    was merged into (and that one's theme)."""
+    """The changes linked to a report or to the report it was merged into (a report that only
+    joined a change's theme later is proposed to the team, not answered yet)."""
     reports = [report.pk]
     original = report.duplicate_links.filter(state="merged").values_list("original_id", flat=True)
     reports += list(original)
-    themes = Report.objects.filter(pk__in=reports, analysis__theme__isnull=False).values_list(
-        "analysis__theme_id", flat=True
-    )
-    return list(
-        Change.objects.filter(Q(reports__in=reports) | Q(themes__in=list(themes))).distinct()
-    )
+    answering = linked.links(Q(report_id__in=reports)).values("change_id")
+    return list(Change.objects.filter(pk__in=answering))
 
 
 def reporter_status(report: Report) -> str:

@@ -15,7 +15,7 @@ from tapecut.analysis.models import Category, ReportAnalysis
 from tapecut.analysis.stages.impact import PhraseImpactEstimator
 from tapecut.core import audit
 from tapecut.intake.models import Mode
-from tapecut.triage import actions, links
+from tapecut.triage import actions, linked, links
 from tapecut.triage.factories import make_report, make_theme
 from tapecut.triage.models import Change
 
@@ -102,7 +102,7 @@ def test_create_a_change_from_the_inbox_posts_the_selection(client_as: Any) -> N
         "/changes/new/", {"report": [first.pk, second.pk], "title": "Fewer signatures"}
     )
     change = Change.objects.get(title="Fewer signatures")
-    assert created.status_code == 302 and set(change.reports.all()) == {first, second}
+    assert created.status_code == 302 and set(linked.change_reports(change)) == {first, second}
 
 
 def test_status_options_follow_the_workflow_and_there_is_one_due_date(
