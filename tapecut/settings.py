@@ -264,7 +264,8 @@ TAPECUT_AUTOMERGE_THRESHOLD = env_float("TAPECUT_AUTOMERGE_THRESHOLD", 0.9)
 # Score (lexical, or centred semantic cosine) at or above which a pair is suggested.
 TAPECUT_SUGGEST_THRESHOLD = env_float("TAPECUT_SUGGEST_THRESHOLD", 0.75)
 # Centred cosine to a theme's centroid at or above which a new report joins it.
-TAPECUT_THEME_THRESHOLD = env_float("TAPECUT_THEME_THRESHOLD", 0.5)
+TAPECUT_THEME_THRESHOLD = env_float("TAPECUT_THEME_THRESHOLD", 0.25)
+TAPECUT_THEME_COHESION = env_float("TAPECUT_THEME_COHESION", 0.1)
 TAPECUT_THEME_MIN_SIZE = env_int("TAPECUT_THEME_MIN_SIZE", 3)
 TAPECUT_ANALYSIS_SKIP = env_list("TAPECUT_ANALYSIS_SKIP", [])
 

@@ -43,7 +43,18 @@ class Category(models.Model):
 class Theme(models.Model):
     """A group of reports about one problem."""
 
+    class TitleSource(models.TextChoices):
+        NONE = "", _("Keywords")
+        REPORT = "report", _("From its most representative report")
+        MODEL = "model", _("Written by a language model")
+        TEAM = "team", _("Typed by the team")
+
     title = models.CharField(max_length=200, blank=True, default="")
+    title_source = models.CharField(
+        max_length=8, choices=TitleSource.choices, blank=True, default=""
+    )
+    # Titles from the most representative report in each language the theme has reports in.
+    titles = models.JSONField(default=dict, blank=True)
     summary = models.TextField(blank=True, default="")
     keywords = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=8, blank=True, default="")
@@ -53,6 +64,13 @@ class Theme(models.Model):
     hours_per_year = models.FloatField(default=0.0)
     # report_count when the title, summary and keywords were last written (relabel when it grows).
     labelled_count = models.PositiveIntegerField(default=0)
+    # Set when the team decided what belongs here (created, renamed, merged or split by hand):
+    # re-clustering then leaves every report of the theme where it is.
+    curated_at = models.DateTimeField(null=True, blank=True)
+    # A theme merged into another keeps its row (without reports) so the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +88,14 @@ class Theme(models.Model):
     @property
     def label(self) -> str:
         return str(self)
+
+    def label_in(self, language: str) -> str:
+        """The name for a reader of ``language``: a title the team typed or a model wrote,
+        else the title from a report in that language where the theme has one."""
+        if self.title_source in {self.TitleSource.TEAM, self.TitleSource.MODEL}:
+            return str(self)
+        base = (language or "").split("-")[0].lower()
+        return (self.titles or {}).get(base) or str(self)
 
 
 class ReportAnalysis(models.Model):
@@ -101,6 +127,12 @@ class ReportAnalysis(models.Model):
     category_confirmed_at = models.DateTimeField(null=True, blank=True)
     theme = models.ForeignKey(
         Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="analyses"
+    )
+    # Set when a person put the report in its theme: re-clustering leaves it there.
+    theme_pinned_at = models.DateTimeField(null=True, blank=True)
+    # Where re-clustering would put a report it may not move (shown to the team to decide).
+    proposed_theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     hours_per_year = models.FloatField(null=True, blank=True)
     impact = models.JSONField(default=dict, blank=True)  # parsed figures + evidence spans
@@ -185,3 +217,50 @@ class LshBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}:{self.band}:{self.bucket}"
+
+
+class LanguageMean(models.Model):
+    """The sum of one language's stored vectors: themes compare reports with each language's
+    mean removed, so that texts about one problem meet whatever language they are in."""
+
+    embedder = models.CharField(max_length=100)
+    language = models.CharField(max_length=8)
+    count = models.PositiveIntegerField(default=0)
+    total = models.BinaryField()  # float64 sum of the unit vectors
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["embedder", "language"], name="language_mean_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.embedder}:{self.language} ({self.count})"
+
+
+class ThemeEdit(models.Model):
+    """One theme operation by a person, with what it changed, so that it can be undone."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Created")
+        RENAME = "rename", _("Renamed")
+        MERGE = "merge", _("Merged")
+        SPLIT = "split", _("Split")
+        MOVE = "move", _("Reports moved")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    theme = models.ForeignKey(Theme, null=True, on_delete=models.SET_NULL, related_name="edits")
+    # {"reports": {analysis id: [theme before, pinned before]}, "themes": {id: fields before},
+    #  "created": [theme ids]}
+    before = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} theme {self.theme_id}"

@@ -157,7 +157,8 @@ def stage_theme(works: list[Work], s: Stages) -> None:
     if not todo or not s.themes_enabled:
         return
     vectors = themes.unit(np.vstack([np.asarray(w.vector) for w in todo]))
-    ids = themes.assign(vectors, s.space, [w.analysis.redacted_text for w in todo])
+    texts = [w.analysis.redacted_text for w in todo]
+    ids = themes.assign(vectors, s.space, texts, [w.analysis.language for w in todo])
     for w, tid in zip(todo, ids, strict=False):
         w.analysis.theme_id = tid
 

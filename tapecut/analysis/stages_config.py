@@ -18,7 +18,7 @@ from tapecut.analysis.stages.category import (
     NullCategoryClassifier,
     TaxonomyClassifier,
 )
-from tapecut.analysis.stages.clustering import Clusterer, HdbscanClusterer, NullClusterer
+from tapecut.analysis.stages.clustering import AgglomerativeClusterer, Clusterer, NullClusterer
 from tapecut.analysis.stages.duplicates import (
     DuplicateFinder,
     HybridDuplicateFinder,
@@ -86,7 +86,9 @@ def build(skip: set[str]) -> Stages:
             NullCategoryClassifier() if "category" in skip else TaxonomyClassifier(embedder, base)
         ),
         themes_enabled=themes_on,
-        clusterer=HdbscanClusterer(settings.TAPECUT_THEME_MIN_SIZE)
+        clusterer=AgglomerativeClusterer(
+            settings.TAPECUT_THEME_COHESION, settings.TAPECUT_THEME_MIN_SIZE
+        )
         if themes_on
         else NullClusterer(),
         labeler=ChatLabeler(current_chat) if themes_on else NullLabeler(),

@@ -1,8 +1,10 @@
 """Themes: new reports join the nearest theme or start one; re-clustering keeps them coherent.
 
-Similarities are centred cosines (see ``Space`` in the duplicates stage), compared with
-``TAPECUT_THEME_THRESHOLD``. A theme's centroid is the mean of its reports' vectors, kept as
-float32 bytes. Counts, hours and labels are recomputed from the reports, never incremented, so
+Reports are compared in the language-neutral space of ``langspace`` (each language's mean
+vector removed), where unrelated texts have a cosine near zero, with ``TAPECUT_THEME_THRESHOLD``
+(before that space is learned, the raw space with the threshold centred as the duplicates
+stage centres it). A theme's centroid is the mean of its reports' vectors in that space, kept
+as float32 bytes. Counts, hours and labels are recomputed from the reports, never incremented, so
 that two workers cannot drift apart.
 """
 
@@ -19,18 +21,24 @@ from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from tapecut.analysis import langspace
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.duplicates import Space
 from tapecut.analysis.stages.keywords import class_keywords, text_keywords
 from tapecut.analysis.stages.labels import MIN_REPORTS, Labeler
+from tapecut.analysis.stages.titles import representative_titles, title_from_text
 
 LATE_COMMIT = timedelta(seconds=10)  # re-read themes changed this long before the latest seen
 KEYWORD_TEXTS = 50  # per theme, for keywords (a sample says as much as all)
 
 
-def unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return np.asarray(matrix / np.where(norms == 0, 1.0, norms), dtype=np.float32)
+unit = langspace.unit
+
+
+def threshold(space: Space, fitted: bool) -> float:
+    """The cosine to a theme's centre a report needs to join it."""
+    limit = float(settings.TAPECUT_THEME_THRESHOLD)
+    return limit if fitted else space.uncentre(limit)
 
 
 class CentroidCache:
@@ -94,11 +102,19 @@ def reset_cache() -> None:
     _cache = CentroidCache()
 
 
-def assign(vectors: np.ndarray, space: Space, texts: Sequence[str]) -> list[int]:
-    """A theme id for each row: the nearest existing theme, or a new one (created here)."""
+def assign(
+    vectors: np.ndarray, space: Space, texts: Sequence[str], languages: Sequence[str] = ()
+) -> list[int]:
+    """A theme id for each row: the nearest existing theme, or a new one (created here).
+
+    ``vectors`` are the reports' unit embeddings; the language of each row places it in the
+    language-neutral space (and adds it to that space's running means)."""
     if len(vectors) == 0:
         return []
-    threshold = space.uncentre(settings.TAPECUT_THEME_THRESHOLD)
+    langs = [langspace.language_key(x) for x in (languages or [""] * len(vectors))]
+    lspace = langspace.learn(space.embedder, vectors, langs)
+    vectors = lspace.transform(vectors, langs)
+    limit = threshold(space, lspace.fitted)
     ids, centroids = _cache.refresh(vectors.shape[1])
     out = [0] * len(vectors)
     left = list(range(len(vectors)))
@@ -106,18 +122,29 @@ def assign(vectors: np.ndarray, space: Space, texts: Sequence[str]) -> list[int]
         sims = vectors @ centroids.T
         best = sims.argmax(axis=1)
         for row in range(len(vectors)):
-            if sims[row, best[row]] >= threshold:
+            if sims[row, best[row]] >= limit:
                 out[row] = ids[best[row]]
         left = [r for r in left if not out[r]]
-    groups = _leaders(vectors, left, threshold)
+    groups = _leaders(vectors, left, limit)
     created = Theme.objects.bulk_create(
-        [Theme(keywords=text_keywords(texts[g[0]])) for g in groups], batch_size=1000
+        [_new_theme(texts[g[0]], langs[g[0]]) for g in groups], batch_size=1000
     )
     for group, theme in zip(groups, created, strict=False):
         for row in group:
             out[row] = theme.pk
     _move_centroids(out, vectors)
     return out
+
+
+def _new_theme(text: str, language: str) -> Theme:
+    keywords = text_keywords(text)
+    title = title_from_text(text, keywords)
+    return Theme(
+        keywords=keywords,
+        title=title,
+        title_source=Theme.TitleSource.REPORT if title else "",
+        titles={language: title} if title else {},
+    )
 
 
 def _leaders(vectors: np.ndarray, rows: list[int], threshold: float) -> list[list[int]]:
@@ -208,28 +235,83 @@ def _majorities(theme_ids: list[int]) -> dict[int, tuple[str, int | None]]:
 
 
 def relabel(theme_ids: Sequence[int], labeler: Labeler, *, force: bool = False) -> int:
-    """Keywords for the given themes (c-TF-IDF), and a model's title where allowed."""
-    texts_of: dict[int, list[str]] = defaultdict(list)
-    for tid, text in (
-        ReportAnalysis.objects.filter(theme_id__in=theme_ids)
-        .order_by("theme_id", "-id")
-        .values_list("theme_id", "redacted_text")
-    ):
-        if len(texts_of[tid]) < KEYWORD_TEXTS:
-            texts_of[tid].append(text)
-    ordered = [t for t in theme_ids if texts_of.get(t)]
-    keywords = dict(zip(ordered, class_keywords([texts_of[t] for t in ordered]), strict=False))
+    """Keywords and titles for the given themes: c-TF-IDF keywords, a title per language
+    from the most representative report, and a model's title where one is configured. A
+    title the team typed is never replaced."""
+    sample = _samples(theme_ids)
+    ordered = [t for t in theme_ids if sample.get(t)]
+    texts = {t: [row[0] for row in sample[t]] for t in ordered}
+    keywords = dict(zip(ordered, class_keywords([texts[t] for t in ordered]), strict=False))
     titled = 0
     for theme in Theme.objects.filter(pk__in=ordered):
         theme.keywords = keywords[theme.pk]
-        fresh = force or theme.report_count >= max(MIN_REPORTS, 2 * theme.labelled_count)
-        if theme.report_count >= MIN_REPORTS and (fresh or not theme.title):
-            label = labeler.label(texts_of[theme.pk], theme.language, theme.keywords, theme.pk)
-            if label is not None:
-                theme.title, theme.summary = label.title, label.summary
-                theme.labelled_count = theme.report_count
-                titled += 1
-        elif theme.report_count < MIN_REPORTS and theme.title:
-            theme.title, theme.summary = "", ""  # too few reports now: keywords only
-        theme.save(update_fields=["keywords", "title", "summary", "labelled_count", "updated_at"])
+        theme.titles = _report_titles(theme, sample[theme.pk])
+        if theme.title_source == Theme.TitleSource.TEAM:
+            pass
+        elif _model_title(theme, texts[theme.pk], labeler, force):
+            titled += 1
+        elif theme.title_source != Theme.TitleSource.MODEL or theme.report_count < MIN_REPORTS:
+            theme.title = theme.titles.get(theme.language) or next(iter(theme.titles.values()), "")
+            theme.title_source = Theme.TitleSource.REPORT if theme.title else ""
+            theme.summary = ""
+        theme.save(
+            update_fields=[
+                "keywords", "title", "title_source", "titles", "summary", "labelled_count",
+                "updated_at",
+            ]
+        )  # fmt: skip
     return titled
+
+
+def _model_title(theme: Theme, texts: list[str], labeler: Labeler, force: bool) -> bool:
+    """A title from the configured model (at least MIN_REPORTS redacted reports)."""
+    fresh = force or theme.report_count >= max(MIN_REPORTS, 2 * theme.labelled_count)
+    has_model_title = theme.title_source == Theme.TitleSource.MODEL
+    if theme.report_count < MIN_REPORTS or not (fresh or not has_model_title):
+        return False
+    label = labeler.label(texts, theme.language, theme.keywords, theme.pk)
+    if label is None:
+        return False
+    theme.title, theme.summary = label.title, label.summary
+    theme.title_source = Theme.TitleSource.MODEL
+    theme.labelled_count = theme.report_count
+    return True
+
+
+Sample = list[tuple[str, str, bytes | None]]
+
+
+def _samples(theme_ids: Sequence[int]) -> dict[int, Sample]:
+    """Up to KEYWORD_TEXTS of each theme's latest reports: text, language, vector."""
+    out: dict[int, Sample] = defaultdict(list)
+    for tid, text, lang, vec in (
+        ReportAnalysis.objects.filter(theme_id__in=theme_ids)
+        .order_by("theme_id", "-id")
+        .values_list("theme_id", "redacted_text", "language", "embedding")
+    ):
+        if len(out[tid]) < KEYWORD_TEXTS:
+            out[tid].append((text, langspace.language_key(lang), vec))
+    return out
+
+
+def _report_titles(theme: Theme, sample: Sample) -> dict[str, str]:
+    centroid = np.frombuffer(bytes(theme.centroid), np.float32) if theme.centroid else None
+    dim = centroid.shape[0] if centroid is not None else 0
+    rows = [np.frombuffer(bytes(v or b""), np.float32) for _t, _l, v in sample]
+    if centroid is None or any(r.shape[0] != dim for r in rows):
+        vectors = np.zeros((0, 0), np.float32)
+    else:
+        langs = [lang for _t, lang, _v in sample]
+        vectors = langspace.load(_embedder_of(theme), dim).transform(np.vstack(rows), langs)
+    return representative_titles(
+        vectors,
+        unit(centroid) if centroid is not None else None,
+        [t for t, _l, _v in sample],
+        [lang for _t, lang, _v in sample],
+        theme.keywords,
+    )
+
+
+def _embedder_of(theme: Theme) -> str:
+    row = ReportAnalysis.objects.filter(theme=theme).exclude(embedder="").values("embedder")
+    return str(row[0]["embedder"]) if row else ""

@@ -7,4 +7,21 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers and registers the notice job handlers.
+        from tapecut.analysis.recluster import register_sticky
         from tapecut.triage import checks, notices, receivers  # noqa: F401
+
+        # Re-clustering never moves a report a change answers.
+        register_sticky(_reports_of_changes)
+
+
+def _reports_of_changes() -> list[int]:
+    from tapecut.analysis.models import ReportAnalysis
+    from tapecut.triage.models import Change
+
+    linked = set(Change.reports.through.objects.values_list("report_id", flat=True))
+    linked |= set(
+        ReportAnalysis.objects.filter(theme__changes__isnull=False).values_list(
+            "report_id", flat=True
+        )
+    )
+    return sorted(linked)

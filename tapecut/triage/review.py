@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tapecut.analysis import actions as analysis_actions
-from tapecut.analysis import themes
+from tapecut.analysis import curation, themes
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
 from tapecut.core import audit
 from tapecut.intake.models import Report
@@ -31,14 +31,18 @@ def do_set_category(report: Report, category: Category, *, actor: Any) -> None:
 
 
 def do_set_theme(report: Report, theme: Theme | None, *, actor: Any) -> None:
+    """A person chose the theme: the report stays there when themes are re-clustered."""
+    if theme is not None:
+        curation.do_move_reports(theme, [report.pk], actor=actor)
+        return
     analysis = analysis_of(report)
     old = analysis.theme_id
     with transaction.atomic():
-        analysis.theme = theme
-        analysis.save(update_fields=["theme"])
-        # Counts and hours are recomputed from the reports, as analysis does after clustering.
-        themes.update_stats([old, getattr(theme, "pk", None)])
-        audit.record("report.theme", report, actor=actor, old=old, new=getattr(theme, "pk", None))
+        analysis.theme = None
+        analysis.theme_pinned_at = timezone.now()
+        analysis.save(update_fields=["theme", "theme_pinned_at"])
+        themes.update_stats([old])
+        audit.record("report.theme", report, actor=actor, old=old, new=None)
 
 
 def do_accept_theme(report: Report, *, actor: Any) -> None:
