@@ -40,11 +40,12 @@ INSTALLED_APPS = [
     # Retention, erasure and a reporter's export (docs/privacy.md).
     "tapecut.privacy",
     "tapecut.ledger",
+    "tapecut.ai",
     "tapecut.demo",
     # Tooling: only their `tapecut bench` and `tapecut eval` commands (docs/architecture.md).
     "tapecut.bench",
     "tapecut.evals",
-    # Two-factor login (TOTP) for privileged roles (tapecut.core.twofactor, docs/security.md).
+    # Two-factor login (TOTP) for privileged roles (tapecut.accounts.twofactor, docs/security.md).
     "django_otp",
     "django_otp.plugins.otp_totp",
 ]
@@ -60,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "tapecut.core.twofactor.TwoFactorMiddleware",
+    "tapecut.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -224,10 +225,10 @@ TAPECUT_OIDC_SIGN_ALGO = env_str("TAPECUT_OIDC_SIGN_ALGO", "RS256")
 TAPECUT_OIDC_ROLES_CLAIM = env_str("TAPECUT_OIDC_ROLES_CLAIM", "roles")
 TAPECUT_OIDC_ENABLED = bool(TAPECUT_OIDC_CLIENT_ID)
 # Django's password backend behind a lockout after too many failures (docs/security.md).
-AUTHENTICATION_BACKENDS = ["tapecut.core.login.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["tapecut.accounts.login.ThrottledModelBackend"]
 if TAPECUT_OIDC_ENABLED:
     # mozilla-django-oidc reads its own names; they are filled from the TAPECUT_OIDC_* ones.
-    AUTHENTICATION_BACKENDS.append("tapecut.triage.sso.RoleMappingBackend")
+    AUTHENTICATION_BACKENDS.append("tapecut.accounts.sso.RoleMappingBackend")
     OIDC_RP_CLIENT_ID = TAPECUT_OIDC_CLIENT_ID
     OIDC_RP_CLIENT_SECRET = TAPECUT_OIDC_CLIENT_SECRET
     OIDC_OP_AUTHORIZATION_ENDPOINT = TAPECUT_OIDC_AUTHORIZATION_URL
@@ -238,7 +239,7 @@ if TAPECUT_OIDC_ENABLED:
     OIDC_RP_SCOPES = "openid email profile"
     OIDC_USE_PKCE = True
     OIDC_TIMEOUT = 10
-    OIDC_AUTHENTICATION_CALLBACK_URL = "triage:sso_callback"
+    OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 
 # `tapecut run`: the web server and the scheduler (tapecut.core.schedule)

@@ -8,7 +8,8 @@ from tapecut.custody import form_views
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
-    # Throttled login, two-factor steps, security.txt (before the auth URLs: its login wins).
+    # Throttled login, two-factor steps, single sign-on (before the auth URLs: its login wins).
+    path("", include("tapecut.accounts.urls")),
     path("", include("tapecut.core.security_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("tapecut.intake.urls")),

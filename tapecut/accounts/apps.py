@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
+        # The login-defence checks and the failed-login receiver.
+        from tapecut.accounts import checks, receivers  # noqa: F401
+
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="accounts.roles")
 
 

@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Tapecut core"
 
     def ready(self) -> None:
-        # Registers system checks (checks, security_checks) and the failed-login receiver.
-        from tapecut.core import checks, receivers, security_checks  # noqa: F401
+        # Registers the system checks (checks, security_checks).
+        from tapecut.core import checks, security_checks  # noqa: F401
         from tapecut.core.scrub import install_log_scrubber
 
         # No mail address reaches a log line, whoever logs it (docs/threat-model.md).

@@ -29,18 +29,29 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
 _HANDLERS: dict[str, Handler] = {}
+# Kinds that ``tapecut run`` gives a worker of their own, by lane name (see ``handler``).
+_LANES: dict[str, list[str]] = {}
 
 
 class PermanentError(Exception):
     """The job cannot succeed however often it is retried (bad input, not our fault)."""
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, lane: str = "") -> Callable[[Handler], Handler]:
+    """Register ``fn`` for jobs of ``kind``. With ``lane``, ``tapecut run`` also starts a worker
+    that runs only that lane's kinds, so they never wait behind a backlog of other work."""
+
     def register(fn: Handler) -> Handler:
         _HANDLERS[kind] = fn
+        if lane and kind not in _LANES.setdefault(lane, []):
+            _LANES[lane].append(kind)
         return fn
 
     return register
+
+
+def lanes() -> dict[str, list[str]]:
+    return {lane: list(kinds) for lane, kinds in _LANES.items()}
 
 
 def handlers() -> dict[str, Handler]:

@@ -1,34 +1,16 @@
-"""System checks for the login defences and the security contact (docs/security.md)."""
+"""System checks for production security and the security contact (docs/security.md).
+
+The login defences are checked in tapecut.accounts.checks.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
-
-from tapecut.accounts.roles import ROLES
+from django.core.checks import Tags, Warning, register
 
 DOCS = "see docs/security.md and docs/configuration.md"
-
-
-@register(Tags.security)
-def check_login_defences(app_configs: Any, **kwargs: Any) -> list[Any]:
-    errors: list[Any] = []
-    unknown = sorted(set(settings.TAPECUT_2FA_ROLES) - set(ROLES))
-    if unknown:
-        errors.append(
-            Error(
-                f"TAPECUT_2FA_ROLES names unknown roles: {', '.join(unknown)}.",
-                hint=f"Roles are {', '.join(ROLES)}; {DOCS}",
-                id="tapecut.E070",
-            )
-        )
-    if settings.TAPECUT_LOGIN_WINDOW_SECONDS < 1:
-        errors.append(
-            Error("TAPECUT_LOGIN_WINDOW_SECONDS must be at least 1.", hint=DOCS, id="tapecut.E071")
-        )
-    return errors
 
 
 @register(Tags.security, deploy=True)

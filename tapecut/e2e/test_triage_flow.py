@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tapecut.accounts.twofactor import current_code
 from tapecut.analysis.models import DuplicateLink, ReportAnalysis
-from tapecut.core.twofactor import current_code
 from tapecut.triage.factories import make_category, make_report, make_theme
 from tapecut.triage.models import Change
 from tapecut.triage.personas import PASSWORD, make_user

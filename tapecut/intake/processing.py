@@ -235,7 +235,7 @@ def _store_attachments(msg: InboundMessage, parsed: ParsedMessage, report: Repor
         )
 
 
-@jobs.handler(PARSE_JOB)
+@jobs.handler(PARSE_JOB, lane="intake")
 def _parse_job(payload: dict[str, Any]) -> None:
     msg = InboundMessage.objects.filter(pk=payload["inbound_id"]).first()
     if msg is None:

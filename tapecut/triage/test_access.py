@@ -97,7 +97,7 @@ ACCESS: dict[str, list[Check]] = {
         Check(same(200), args=lambda w: {"uidb64": "MQ", "token": "set-password"})
     ],
     "accounts/reset/done/": [Check(same(200))],
-    # Two-factor steps (tapecut.core.twofactor_views): nobody here has a device yet, so verify
+    # Two-factor steps (tapecut.accounts.twofactor_views): nobody here has a device yet, so verify
     # sends to setup. security.txt is 404 until TAPECUT_SECURITY_CONTACT is set.
     "accounts/2fa/setup/": [Check(logged_in())],
     "accounts/2fa/verify/": [Check(logged_in(302))],

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from tapecut.triage import sso
 from tapecut.triage.views import (
     audit,
     changes,
@@ -62,6 +61,4 @@ urlpatterns = [
     path("quarantine/reparse/", quarantine.reparse_all, name="quarantine_reparse_all"),
     path("quarantine/<int:pk>/raw/", quarantine.raw, name="quarantine_raw"),
     path("quarantine/<int:pk>/<str:action>/", quarantine.act, name="quarantine_act"),
-    path("sso/login/", sso.start, name="sso_login"),
-    path("sso/callback/", sso.callback, name="sso_callback"),
 ]

@@ -34,10 +34,3 @@ def percent(value: Any) -> int:
         return round(float(value) * 100)
     except (TypeError, ValueError):
         return 0
-
-
-@register.simple_tag
-def sso_enabled() -> bool:
-    from django.conf import settings
-
-    return bool(settings.TAPECUT_OIDC_ENABLED)

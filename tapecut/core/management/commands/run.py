@@ -19,9 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.db import connections
 
-from tapecut.core import schedule
+from tapecut.core import jobs, schedule
 from tapecut.core.supervisor import ProcessSpec, Supervisor, spawn, tapecut_argv
-from tapecut.intake.storing import PARSE_JOB
 
 SERVICES = ("web", "smtpd", "worker", "scheduler")
 
@@ -70,17 +69,18 @@ def web_argv() -> list[str]:
 
 def process_specs(only: list[str]) -> list[ProcessSpec]:
     # The checks ran once in this process already; each child would only repeat their warnings.
+    lanes = jobs.lanes()
     argv = {
         "web": [web_argv()],
         "smtpd": [tapecut_argv("smtpd", "--skip-checks")],
-        # A second worker only parses, so new mail never waits behind a backlog of analysis
-        # (such as the demo's fifty reports, or a re-analysis after a model change).
+        # A worker per lane (intake's parsing), so new mail never waits behind a backlog of
+        # analysis (such as the demo's fifty reports, or a re-analysis after a model change).
         "worker": [
             tapecut_argv("worker", "--skip-checks"),
-            tapecut_argv("worker", "--skip-checks", "--kinds", PARSE_JOB),
+            *(tapecut_argv("worker", "--skip-checks", "--kinds", *k) for k in lanes.values()),
         ],
     }
-    names = {"worker": ["worker", "worker-intake"]}
+    names = {"worker": ["worker", *(f"worker-{lane}" for lane in lanes)]}
     return [
         ProcessSpec(label, tuple(args))
         for name in only

@@ -10,9 +10,10 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tapecut.accounts.checks import check_login_defences
+from tapecut.accounts.twofactor import current_code
 from tapecut.core.models import AuditEvent
-from tapecut.core.security_checks import check_login_defences, check_production_security
-from tapecut.core.twofactor import current_code
+from tapecut.core.security_checks import check_production_security
 from tapecut.triage.personas import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tapecut.core.actions import do_confirm_totp, do_start_totp, do_verify_totp
-from tapecut.core.twofactor import has_device, step_url
+from tapecut.accounts.login_actions import do_confirm_totp, do_start_totp, do_verify_totp
+from tapecut.accounts.twofactor import has_device, step_url
 
 try:  # optional: without it the page shows the secret and the link, not the picture
     import qrcode

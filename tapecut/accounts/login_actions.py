@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tapecut.accounts.login import ACCOUNT, ADDRESS, account_key
 from tapecut.core import audit, throttle
-from tapecut.core.login import ACCOUNT, ADDRESS, account_key
 
 log = logging.getLogger(__name__)
 ACTOR = "login"

@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from tapecut.core.actions import do_record_login_failure
-from tapecut.core.login import username_from
+from tapecut.accounts.login import username_from
+from tapecut.accounts.login_actions import do_record_login_failure
 
 
-@receiver(user_login_failed, dispatch_uid="tapecut.core.login_failed")
+@receiver(user_login_failed, dispatch_uid="tapecut.accounts.login_failed")
 def count_failed_login(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
 ) -> None:

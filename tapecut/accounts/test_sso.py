@@ -23,7 +23,7 @@ SSO = override_settings(
     TAPECUT_OIDC_ROLES_CLAIM="roles",
     AUTHENTICATION_BACKENDS=[
         "django.contrib.auth.backends.ModelBackend",
-        "tapecut.triage.sso.RoleMappingBackend",
+        "tapecut.accounts.sso.RoleMappingBackend",
     ],
     OIDC_RP_CLIENT_ID="tapecut",
     OIDC_RP_CLIENT_SECRET=SECRET,
@@ -33,7 +33,7 @@ SSO = override_settings(
     OIDC_RP_SIGN_ALGO="HS256",
     OIDC_RP_SCOPES="openid email profile",
     OIDC_USE_PKCE=True,
-    OIDC_AUTHENTICATION_CALLBACK_URL="triage:sso_callback",
+    OIDC_AUTHENTICATION_CALLBACK_URL="sso_callback",
     LOGIN_REDIRECT_URL_FAILURE="/accounts/login/?sso=failed",
 )
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tapecut.core.actions import do_remove_totp
+from tapecut.accounts.login_actions import do_remove_totp
 
 
 class Command(BaseCommand):
