@@ -24,6 +24,7 @@ FLOW = [
     "ai",
     "analysis",
     "triage",
+    "notify",
     "privacy",
     "insights",
     "api",
