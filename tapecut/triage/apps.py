@@ -15,13 +15,7 @@ class TriageConfig(AppConfig):
 
 
 def _reports_of_changes() -> list[int]:
-    from tapecut.analysis.models import ReportAnalysis
-    from tapecut.triage.models import Change
+    """Reports a change answers now (explicit links in force)."""
+    from tapecut.triage.models import ChangeReport
 
-    linked = set(Change.reports.through.objects.values_list("report_id", flat=True))
-    linked |= set(
-        ReportAnalysis.objects.filter(theme__changes__isnull=False).values_list(
-            "report_id", flat=True
-        )
-    )
-    return sorted(linked)
+    return list(ChangeReport.objects.active().values_list("report_id", flat=True).distinct())
