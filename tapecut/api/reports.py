@@ -54,6 +54,12 @@ class ReportOut(Schema):
     language: str
     received_at: datetime
     reporter: ReporterOut | None
+    theme_id: int | None = Field(None, description="The theme the report is in now.")
+
+    @staticmethod
+    def resolve_theme_id(obj: Report) -> int | None:
+        analysis = getattr(obj, "analysis", None)  # None when the report is not analysed yet
+        return analysis.theme_id if analysis is not None else None
 
     @staticmethod
     def resolve_reporter(obj: Report) -> dict[str, Any] | None:
@@ -189,7 +195,7 @@ def _uploads(items: list[UploadIn]) -> list[Upload]:
 @paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     require_read(request)
-    reports: QuerySet[Report] = Report.objects.select_related("reporter").order_by(
+    reports: QuerySet[Report] = Report.objects.select_related("reporter", "analysis").order_by(
         "-received_at", "-id"
     )
     exact = {k: getattr(filters, k) for k in ("status", "channel", "mode", "language")}
@@ -204,4 +210,4 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
 @router.get("/{report_id}", response=ReportDetailOut, summary="One report")
 def get_report(request: HttpRequest, report_id: int) -> Report:
     require_read(request)
-    return get_object_or_404(Report.objects.select_related("reporter"), pk=report_id)
+    return get_object_or_404(Report.objects.select_related("reporter", "analysis"), pk=report_id)
