@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tapecut.analysis",
     "tapecut.triage",
     "tapecut.notify",
+    "django_htmx",
     "tapecut.insights",
     # Retention, erasure and a reporter's export (docs/privacy.md).
     "tapecut.privacy",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "tapecut.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: the workspace answers htmx requests with just the part that changed.
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "tapecut.urls"
@@ -215,6 +218,8 @@ TAPECUT_NEWS_STEPS = env_list("TAPECUT_NEWS_STEPS", ["approved", "in_progress", 
 TAPECUT_OWNER_LINK_DAYS = env_int("TAPECUT_OWNER_LINK_DAYS", 30)
 TAPECUT_NOTIFY_TIMEOUT_SECONDS = env_float("TAPECUT_NOTIFY_TIMEOUT_SECONDS", 10.0)
 TAPECUT_SCHEDULE_NOTIFY_SECONDS = env_float("TAPECUT_SCHEDULE_NOTIFY_SECONDS", 300.0)
+# The inbox's age badges: a report should have a first answer from the team within this.
+TAPECUT_FIRST_ANSWER_HOURS = env_int("TAPECUT_FIRST_ANSWER_HOURS", 48)
 TAPECUT_OIDC_CLIENT_ID = env_str("TAPECUT_OIDC_CLIENT_ID", "")
 TAPECUT_OIDC_CLIENT_SECRET = env_str("TAPECUT_OIDC_CLIENT_SECRET", "")
 TAPECUT_OIDC_AUTHORIZATION_URL = env_str("TAPECUT_OIDC_AUTHORIZATION_URL", "")

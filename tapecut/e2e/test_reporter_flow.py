@@ -82,7 +82,7 @@ def test_an_anonymous_reporter_follows_the_report_to_the_change(
     assert later.locator("article.followup.team").inner_text().endswith(QUESTION)
     later.fill("#answer", ANSWER)
     later.click("main form button[type=submit]")
-    later.locator("[role=status]").wait_for()
+    later.locator("main [role=status]").wait_for()
     assert FollowUp.objects.filter(report=report, author="reporter", text__contains=ANSWER).exists()
     finish_a_change(report)
     last = browsing.page()

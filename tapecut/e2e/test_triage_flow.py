@@ -65,7 +65,7 @@ def review_report(page: Any, world: dict[str, Any], screenshot: Any) -> None:
     page.locator("#suggestions button[value=unmerge]").wait_for()
     page.select_option("#cat-select", str(world["right"].pk))
     page.locator("#cat-select").locator("xpath=..").locator("button").click()
-    page.locator("#suggestions .tag.ok").first.wait_for()
+    page.locator("#suggestions .badge.ok").first.wait_for()
     assert page.locator("#suggestions dd strong").first.inner_text() == str(world["right"])
     screenshot(page, "report")
     world["link"].refresh_from_db()
@@ -97,11 +97,12 @@ def change_from_theme(page: Any, world: dict[str, Any], screenshot: Any) -> Chan
 def owner_finishes(browsing: Any, world: dict[str, Any], change: Change, screenshot: Any) -> None:
     page = browsing.page(world["owner"])
     page.goto(f"/changes/{change.pk}/")
-    for status in ("in_progress", "done"):
+    # The status form answers without a reload (htmx): wait for the timeline, not for a page.
+    for status, label in (("in_progress", "In progress"), ("done", "Done")):
         page.select_option("#new-status", status)
         page.click("form[action$='/status/'] button[type=submit]")
-        page.wait_for_url(f"**/changes/{change.pk}/")
-    page.locator("ol.timeline li", has_text="Done").wait_for()
+        page.locator("ol.timeline li", has_text=label).wait_for()
+    assert page.url.endswith(f"/changes/{change.pk}/")
     screenshot(page, "change")
     change.refresh_from_db()
     assert change.status == "done"

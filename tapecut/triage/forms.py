@@ -109,11 +109,27 @@ class BulkForm(forms.Form):
     theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False)
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False)
     status = forms.ChoiceField(required=False, choices=EMPTY + STATUSES)
+    # A triager's id, or "none" to take the reports off anyone's list.
+    assignee = forms.CharField(required=False, max_length=20)
+
+    def clean_assignee(self) -> Any:
+        from tapecut.triage.assignments import triagers
+
+        value = self.cleaned_data.get("assignee", "")
+        if value in {"", "none"}:
+            return value
+        found = triagers().filter(pk=int(value)).first() if value.isdigit() else None
+        if found is None:
+            raise forms.ValidationError(_("Only a triager can be assigned a report."))
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("theme") or data.get("category") or data.get("status")):
-            raise forms.ValidationError(_("Choose a theme, a category or a status to set."))
+        fields = ("theme", "category", "status", "assignee")
+        if not any(data.get(f) for f in fields) and not self.errors:
+            raise forms.ValidationError(
+                _("Choose a theme, a category, a status or a triager to set.")
+            )
         return data
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tapecut.analysis.models import Category, Theme
 from tapecut.intake.models import Channel, Mode, Report, Reporter
+from tapecut.triage import assignments
 
 # What a row shows, read as plain values: no texts, vectors or centroids, no model instances.
 ROW_FIELDS = (
@@ -40,14 +41,20 @@ ROW_FIELDS = (
     "analysis__theme_id",
     "analysis__theme__title",
     "analysis__theme__keywords",
+    "analysis__category_confidence",
+    "analysis__category_confirmed_by_id",
+    "assignment__triager__username",
+    "answered",  # annotated by the view: tapecut.triage.assignments.answered()
 )
 
 ROW = (
-    '<tr><td><input type="checkbox" name="reports" value="{pk}" id="sel-{pk}"'
+    '<tr data-pk="{pk}"><td><input type="checkbox" name="reports" value="{pk}" id="sel-{pk}"'
     ' aria-label="{select}"></td><td>{pk}</td><td><a href="{href}">{subject}</a>{language}</td>'
     '<td>{reporter} <span class="meta">{identity}</span></td><td>{category}</td>'
-    "<td>{theme}</td><td>{status}</td><td>{received}</td></tr>"
+    "<td>{theme}</td><td>{status}</td><td>{assignee}</td>"
+    '<td class="age">{received}{age}</td></tr>'
 )
+AGE = ' <span class="badge age-{state}">{age}<span class="visually-hidden"> {label}</span></span>'
 
 
 def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
@@ -61,6 +68,8 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
         **{("status", k): str(v) for k, v in Report.Status.choices},
     }
     select, no_subject = _("Select report %(n)s"), _("(no subject)")
+    waiting_label = _("waiting for a first answer")
+    now = timezone.now()
     out = []
     for row in reports:
         pk, theme = row["pk"], row["analysis__theme_id"]
@@ -89,18 +98,40 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
                 identity=escape(
                     f"{labels['mode', row['mode']]} · {labels['channel', row['channel']]}"
                 ),
-                category=escape(
-                    Category.name_for(
-                        row["analysis__category__name_en"] or "—",
-                        row["analysis__category__name_de"] or "",
-                    )
-                ),
+                category=_category(row),
                 theme=_link(theme_url % theme, _truncate(theme_label, 40)) if theme else "—",
                 status=escape(labels["status", row["status"]]),
-                received=timezone.localtime(row["received_at"]).strftime("%Y-%m-%d %H:%M"),
+                assignee=escape(row["assignment__triager__username"] or "—"),
+                received=timezone.localtime(row["received_at"]).strftime("%Y-%m-%d"),
+                age=_age(row, now, waiting_label),
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
+def _category(row: dict[str, Any]) -> str:
+    """The category's name; a suggestion nobody confirmed yet says how sure the model was."""
+    name = escape(
+        Category.name_for(
+            row["analysis__category__name_en"] or "—", row["analysis__category__name_de"] or ""
+        )
+    )
+    confidence = row["analysis__category_confidence"]
+    unconfirmed = (
+        row["analysis__category__name_en"] and not row["analysis__category_confirmed_by_id"]
+    )
+    if unconfirmed and confidence is not None:
+        return f'{name} <span class="meta">{round(confidence * 100)}%</span>'
+    return name
+
+
+def _age(row: dict[str, Any], now: Any, label: str) -> str:
+    waiting = row["status"] in assignments.WAITING and not row["answered"]
+    state = assignments.age_badge(row["received_at"], waiting=waiting, now=now)
+    if not state:
+        return ""
+    age = assignments.short_age(row["received_at"], now)
+    return AGE.format(state=state, age=escape(age), label=escape(label))
 
 
 def _link(href: str, text: str) -> str:

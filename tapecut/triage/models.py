@@ -140,6 +140,19 @@ class Evidence(models.Model):
         return self.filename or self.url or self.text[:60]
 
 
+class Assignment(models.Model):
+    """Who on the triage team looks after a report (the inbox's "mine" view). One at most."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="assignment")
+    triager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"#{self.report_id} → {self.triager_id}"
+
+
 class Note(models.Model):
     """An internal note on a report or a change. Never shown to reporters."""
 

@@ -50,6 +50,17 @@ def do_accept_theme(report: Report, *, actor: Any) -> None:
     audit.record("report.theme_confirmed", report, actor=actor, theme=analysis.theme_id)
 
 
+def do_accept_suggestions(report: Report, *, actor: Any) -> None:
+    """The inbox's "accept" (key a): the suggested category and theme, as they are."""
+    analysis = analysis_of(report)
+    if analysis.category is None and analysis.theme_id is None:
+        raise TriageError(_("Nothing to accept: there is no suggestion yet."))
+    if analysis.category is not None and analysis.category_confirmed_by_id is None:
+        do_set_category(report, analysis.category, actor=actor)
+    if analysis.theme_id is not None:
+        do_accept_theme(report, actor=actor)
+
+
 def do_set_impact(report: Report, hours_per_year: float, *, actor: Any) -> None:
     if hours_per_year < 0 or hours_per_year > 1_000_000:
         raise TriageError(_("Hours per year must be between 0 and 1,000,000."))

@@ -216,6 +216,7 @@ ACCESS: dict[str, list[Check]] = {
     "reports/<int:pk>/suggestion/": [Check(triage(405), args=report_args)],
     "reports/<int:pk>/question/": [Check(triage(405), args=report_args)],
     "reports/<int:pk>/note/": [Check(triage(405), args=report_args)],
+    "reports/<int:pk>/assign/": [Check(triage(405), args=report_args)],
     "themes/": [Check(triage())],
     "themes/<int:pk>/": [Check(triage(), args=lambda w: {"pk": w.theme.pk})],
     "changes/": [Check(changes_for())],

@@ -85,7 +85,7 @@ def test_bulk_actions(reports, client_as):  # type: ignore[no-untyped-def]
     assert Report.objects.get(pk=reports["canteen"].pk).status == "new"
     # Nothing chosen to set: an error, and nothing changes.
     page = client.post("/inbox/", {"reports": [reports["canteen"].pk]}, follow=True)
-    assert "Choose a theme, a category or a status" in page.content.decode()
+    assert "Choose a theme, a category, a status or a triager" in page.content.decode()
 
 
 def test_rows_escape_what_reporters_wrote(client_as):  # type: ignore[no-untyped-def]

@@ -80,7 +80,7 @@ def test_german_pages_name_categories_in_german(client_as: Any) -> None:
     client = german(client_as("triager"))
     inbox = client.get("/inbox/").content.decode()
     # The filters, the bulk bar and the row all say the German name.
-    assert inbox.count(f">{category.name_de}<") >= 3, category.name_de
+    assert len(re.findall(rf">{re.escape(category.name_de)}[< ]", inbox)) >= 3, category.name_de
     assert f">{category.name_en}<" not in inbox
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert category.name_de in page and f">{category.name_en}<" not in page

@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/<int:pk>/suggestion/", reports.suggestion, name="suggestion"),
     path("reports/<int:pk>/question/", reports.question, name="question"),
     path("reports/<int:pk>/note/", reports.note, name="report_note"),
+    path("reports/<int:pk>/assign/", reports.assign, name="assign"),
     path("themes/", themes.theme_list, name="theme_list"),
     path("themes/<int:pk>/", themes.theme_page, name="theme"),
     path("changes/", changes.change_list, name="change_list"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tapecut.analysis.models import Category
 from tapecut.intake.models import Report
-from tapecut.triage import actions, review
+from tapecut.triage import actions, assignments, review
 from tapecut.triage.access import require
 from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
 from tapecut.triage.inbox_rows import ROW_FIELDS, rows_html
@@ -45,19 +46,65 @@ class LeanPaginator(Paginator):
         return self.count > COUNT_CAP
 
 
+# ?sort= → the columns to order by; "-" in front sorts the other way round.
+SORTS = {
+    "number": ("id",),
+    "subject": ("subject", "id"),
+    "category": ("analysis__category__position", "id"),
+    "theme": ("analysis__theme__title", "id"),
+    "status": ("status", "id"),
+    "assignee": ("assignment__triager__username", "id"),
+    "received": ("received_at", "id"),
+}
+DEFAULT_SORT = "-received"
+UNSURE = "unsure"  # ?queue=unsure: "check these first"
+
+
+def _ordering(sort: str) -> tuple[str, list[str]]:
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        return _ordering(DEFAULT_SORT)
+    sign = "-" if sort.startswith("-") else ""
+    return sort, [f"{sign}{column}" for column in SORTS[key]]
+
+
+def _narrowed(request: HttpRequest, reports: QuerySet[Report]) -> QuerySet[Report]:
+    """The inbox's own filters beside the form's: whose reports, and the "check first" queue."""
+    mine = request.GET.get("assigned", "")
+    if mine == "me":
+        reports = reports.filter(assignment__triager_id=request.user.pk)
+    elif mine == "nobody":
+        reports = reports.filter(assignment__isnull=True)
+    if request.GET.get("queue") == UNSURE:
+        # The suggestions the model is least sure of first: each correction there teaches
+        # the classifier the most (uncertainty sampling).
+        reports = reports.filter(
+            analysis__category__isnull=False, analysis__category_confirmed_by__isnull=True
+        )
+    return reports
+
+
 @require("triage")
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk(request)
     themes = theme_choices()
     form = InboxFilterForm(request.GET or None, themes=themes)
-    reports = Report.objects.order_by("-received_at", "-id")
+    unsure = request.GET.get("queue") == UNSURE
+    sort, order = _ordering(request.GET.get("sort", DEFAULT_SORT))
+    if unsure and "sort" not in request.GET:
+        sort, order = "", ["analysis__category_confidence", "id"]
+    reports = _narrowed(request, Report.objects.order_by(*order))
     if form.is_bound:
         reports = form.apply(reports)
-    page = LeanPaginator(reports.values(*ROW_FIELDS), PAGE_SIZE, counted=reports).get_page(
-        request.GET.get("page")
-    )
+    rows = reports.annotate(answered=assignments.answered()).values(*ROW_FIELDS)
+    page = LeanPaginator(rows, PAGE_SIZE, counted=reports).get_page(request.GET.get("page"))
     context = {
+        "sort": sort,
+        "unsure": unsure,
+        "assigned": request.GET.get("assigned", ""),
+        "triagers": assignments.triagers(),
+        "first_answer_hours": settings.TAPECUT_FIRST_ANSWER_HOURS,
         "form": form,
         "page": page,
         "rows": rows_html(page),
@@ -89,6 +136,9 @@ def _bulk(request: HttpRequest) -> HttpResponse:
             category=data.get("category"),
             status=data.get("status") or "",
         )
+        if data.get("assignee"):
+            triager = None if data["assignee"] == "none" else data["assignee"]
+            count = assignments.do_assign(list(data["reports"]), triager, actor=request.user)
     except actions.TriageError as exc:
         messages.error(request, str(exc))
     else:

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from tapecut.analysis.models import Category, DuplicateLink, Theme
 from tapecut.core import crypto, storage
 from tapecut.intake.models import Attachment, Mode, Report
-from tapecut.triage import actions, linked, review
+from tapecut.triage import actions, assignments, linked, review
 from tapecut.triage.access import require
 from tapecut.triage.forms import MergeForm, TextForm
-from tapecut.triage.models import Note
+from tapecut.triage.models import Assignment, Note
 from tapecut.triage.original import original_for
 from tapecut.triage.views.downloads import download_response
+from tapecut.triage.views.parts import messages_only, messages_part
 
 
 def _report(pk: int) -> Report:
@@ -38,6 +39,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "report": report,
+        "assignment": Assignment.objects.filter(report=report).select_related("triager").first(),
+        "triagers": assignments.triagers(),
         "analysis": analysis,
         "protected": report.mode != Mode.NAMED,
         "followups": report.followups.all(),
@@ -127,6 +130,7 @@ SUGGESTION_ACTIONS: dict[str, Callable[[Report, Any, Any], None]] = {
     "category": _category,
     "theme": _theme,
     "theme_accept": lambda r, p, u: review.do_accept_theme(r, actor=u),
+    "accept_all": lambda r, p, u: review.do_accept_suggestions(r, actor=u),
     "impact": _impact,
     "merge": lambda r, p, u: review.do_merge(_link(r, p), actor=u, reason=p.get("reason", "")),
     "reject": lambda r, p, u: review.do_reject_duplicate(
@@ -153,6 +157,31 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _done(action, report.pk))
+    if messages_only(request):
+        return messages_part(request)
+    return redirect("triage:report", pk=pk)
+
+
+@require("triage")
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign one report: to a triager, to oneself ("me", key m in the inbox) or to nobody."""
+    report = _report(pk)
+    value = request.POST.get("triager", "")
+    triager = request.user if value == "me" else None
+    if value.isdigit():
+        triager = assignments.triagers().filter(pk=int(value)).first()
+    try:
+        if triager is None and value != "none":
+            raise actions.TriageError(_("Only a triager can be assigned a report."))
+        assignments.do_assign([report], triager, actor=request.user)
+    except actions.TriageError as exc:
+        messages.error(request, str(exc))
+    else:
+        who = triager.get_username() if triager is not None else _("nobody")
+        messages.success(request, _("Report #%(pk)d assigned to %(who)s.") % {"pk": pk, "who": who})
+    if messages_only(request):
+        return messages_part(request)
     return redirect("triage:report", pk=pk)
 
 
