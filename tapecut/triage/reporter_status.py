@@ -2,13 +2,13 @@
 
 The team's statuses (new, open, merged, answered, closed) describe the inbox's work. A
 reporter asks something else: has anyone read it, is something being done, is it done? A
-report merged into another one is simply "being worked on"; a change that answers it decides
-the rest.
+report merged into another one is simply "being looked at"; a change that answers it (linked
+to it or to the report it was merged into) decides the rest.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tapecut.intake.models import Report
@@ -16,18 +16,17 @@ from tapecut.triage import linked
 from tapecut.triage.models import Change
 
 
-def changes_for(report: Report) -> list[Change]:
-    """The changes linked to a report or to the report it was merged into (a report that only
-    joined a change's theme later is proposed to the team, not answered yet)."""
+def changes_for(report: Report) -> QuerySet[Change]:
+    """The changes that answer a report: linked to it, or to the report it was merged into."""
     reports = [report.pk]
-    original = report.duplicate_links.filter(state="merged").values_list("original_id", flat=True)
-    reports += list(original)
-    answering = linked.links(Q(report_id__in=reports)).values("change_id")
-    return list(Change.objects.filter(pk__in=answering))
+    reports += list(
+        report.duplicate_links.filter(state="merged").values_list("original_id", flat=True)
+    )
+    return Change.objects.filter(pk__in=linked.links(Q(report_id__in=reports)).values("change_id"))
 
 
 def reporter_status(report: Report) -> str:
-    statuses = {change.status for change in changes_for(report)}
+    statuses = set(changes_for(report).values_list("status", flat=True))
     if Change.Status.DONE in statuses:
         return _("Done")
     if statuses & {Change.Status.APPROVED, Change.Status.IN_PROGRESS}:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('intake', '0001_initial'),
-        ('triage', '0003_loop'),
+        ('triage', '0004_change_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
