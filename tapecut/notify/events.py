@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tapecut.analysis.models import Theme
 from tapecut.notify.models import Destination
-from tapecut.triage import links, notices
+from tapecut.triage import linked, links
 from tapecut.triage.models import Change, FixFeedback
 
 MIN_COUNT = 5
@@ -94,7 +94,7 @@ def _change_event(event: str, key: str, change: Change, text: str = "") -> Event
         key=key,
         title=change.title,
         url=links.absolute(f"/changes/{change.pk}/"),
-        reports=counted(len(notices.linked_report_ids(change))),
+        reports=counted(len(linked.change_report_ids(change))),
         report_text=text,
     )
 

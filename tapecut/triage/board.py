@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count
 
-from tapecut.triage import notices, texts
+from tapecut.triage import linked, texts
 from tapecut.triage.models import Change, FixFeedback, Follow, MeToo
 
 # Fewer reports than this are never summarised: a small count can point at a person.
@@ -63,7 +63,8 @@ def stages(language: str, user: Any = None) -> dict[str, list[BoardEntry]]:
     """Every stage's entries, newest first."""
     found: dict[str, list[Change]] = {}
     for name, status, stamp in STAGES:
-        changes = Change.objects.filter(status=status).order_by(f"-{stamp}", "-id")
+        changes = linked.with_report_count(Change.objects.filter(status=status))
+        changes = changes.order_by(f"-{stamp}", "-id")
         found[name] = list(changes[:PER_STAGE])
     ids = [c.pk for group in found.values() for c in group]
     extra = _Extras(ids, user)
@@ -104,7 +105,8 @@ class _Extras:
         return BoardEntry(
             change=change,
             words=texts.localized(change, language, self.texts.get(change.pk, {})),
-            report_count=at_least(len(notices.linked_report_ids(change))),
+            # The same count as every other count of a change's reports (tapecut.triage.linked).
+            report_count=at_least(getattr(change, "report_count", 0)),
             helped=answers.get("yes", 0) if total >= MIN_REPORTS else None,
             answers=at_least(total),
             me_too=at_least(self.me_too.get(change.pk, 0)),

@@ -70,7 +70,9 @@ def do_plan_outcome(change: Change, step: str = "") -> list[Notice]:
     step = step or change.status
     if step not in steps.mailed_steps():
         return []
-    reports = Report.objects.filter(id__in=linked_report_ids(change)).select_related("reporter")
+    # The reporters of the linked reports and of those merged into them (tapecut.triage.linked).
+    report_ids = linked.notice_report_ids(change)
+    reports = Report.objects.filter(id__in=report_ids).select_related("reporter")
     stopped_reporters, stopped_reports = steps.stopped(change)
     created = []
     for report in reports.order_by("received_at", "id"):
