@@ -1,18 +1,13 @@
 """Roles are Django groups of these names (created by migration accounts 0002).
 
 A superuser has every role. Apps ask ``has_role(user, "triager")`` rather than checking groups
-themselves, so that how roles are stored can change in one place.
+themselves, so that how roles are stored can change in one place. What each role may do is
+the permission table's business (tapecut.accounts.permissions).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 
 REPORTER = "reporter"
 TRIAGER = "triager"
@@ -42,23 +37,3 @@ def has_role(user: Any, role: str) -> bool:
 
 def has_any_role(user: Any, roles: tuple[str, ...] | list[str] | set[str]) -> bool:
     return any(has_role(user, role) for role in roles)
-
-
-View = Callable[..., HttpResponse]
-
-
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Log in first (302 to the login page), then any one of ``roles`` (403)."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_any_role(request.user, roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate

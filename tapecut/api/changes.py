@@ -20,10 +20,10 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from tapecut.accounts.permissions import can_edit_change, changes_for_user, require_api
 from tapecut.analysis.models import Theme
 from tapecut.intake.models import Report
 from tapecut.triage import actions, linked
-from tapecut.triage.access import can, can_edit_change, require_api
 from tapecut.triage.models import Change, ChangeReport
 
 router = Router(tags=["changes"])
@@ -104,8 +104,9 @@ class Error(Schema):
 
 def _changes(user: Any) -> QuerySet[Change]:
     active = Prefetch("report_links", ChangeReport.objects.active(), to_attr="active_links")
-    changes = Change.objects.select_related("owner").prefetch_related(active, "themes")
-    return changes if can(user, "manage_changes") else changes.filter(owner=user)
+    return changes_for_user(
+        user, Change.objects.select_related("owner").prefetch_related(active, "themes")
+    )
 
 
 def _owner(username: str | None) -> Any:

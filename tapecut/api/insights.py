@@ -15,13 +15,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from tapecut.accounts.roles import ADMIN, LEADER, TRIAGER, has_any_role
+from tapecut.accounts.permissions import require_api
 from tapecut.insights import metrics, speed
 from tapecut.insights.privacy import MIN_GROUP
 from tapecut.insights.selection import FilterError, Selection, parse_filters, select
 
 router = Router(tags=["insights"])
-READERS = (LEADER, TRIAGER, ADMIN)
 FILTERS_DOC = (
     "The same numbers as the dashboard. Filters (query parameters, all optional): `from` and "
     "`to` (dates, both included), `category` (a slug), `unit`, `channel` (smtp, imap, form, "
@@ -127,8 +126,7 @@ class CostOut(Envelope):
 
 
 def _selection(request: HttpRequest) -> Selection:
-    if not has_any_role(request.user, READERS):
-        raise HttpError(403, "This token's user may not read insights (leader, triager, admin).")
+    require_api(request, "insights", "read insights")
     try:
         return select(parse_filters(request.GET))
     except FilterError as exc:

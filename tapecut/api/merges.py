@@ -13,10 +13,10 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from tapecut.accounts.permissions import require_api
 from tapecut.analysis.models import DuplicateLink
 from tapecut.intake.models import Report
 from tapecut.triage import review
-from tapecut.triage.access import require_api
 from tapecut.triage.actions import TriageError
 
 router = Router(tags=["merges"])

@@ -16,9 +16,9 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from tapecut.accounts.permissions import require_api
 from tapecut.intake.models import InboundMessage
 from tapecut.triage import quarantine as q
-from tapecut.triage.access import require_api
 
 router = Router(tags=["quarantine"])
 

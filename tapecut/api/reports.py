@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from tapecut.api.auth import require_read
+from tapecut.accounts.permissions import require_api
 from tapecut.custody.actions import do_submit_report
 from tapecut.intake.form import Upload, has_line_break
 from tapecut.intake.models import Channel, Mode, Report
@@ -194,7 +194,7 @@ def _uploads(items: list[UploadIn]) -> list[Upload]:
 @router.get("", response=list[ReportOut], summary="List reports")
 @paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
-    require_read(request)
+    require_api(request, "triage", "read reports")
     reports: QuerySet[Report] = Report.objects.select_related("reporter", "analysis").order_by(
         "-received_at", "-id"
     )
@@ -209,5 +209,5 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
 
 @router.get("/{report_id}", response=ReportDetailOut, summary="One report")
 def get_report(request: HttpRequest, report_id: int) -> Report:
-    require_read(request)
+    require_api(request, "triage", "read reports")
     return get_object_or_404(Report.objects.select_related("reporter", "analysis"), pk=report_id)

@@ -15,9 +15,9 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from tapecut.accounts.permissions import require_api
 from tapecut.analysis import curation
 from tapecut.analysis.models import ReportAnalysis, Theme, ThemeEdit
-from tapecut.triage.access import require_api
 
 router = Router(tags=["themes"])
 

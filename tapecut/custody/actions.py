@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tapecut.accounts.roles import CUSTODIAN, has_role
+from tapecut.accounts.permissions import can
 from tapecut.core import audit, crypto, jobs
 from tapecut.custody import receipts, rotation
 from tapecut.intake import identity
@@ -175,7 +175,7 @@ def _answer_text(report: Report, raw: bytes, typed: str) -> str:
 
 def do_reveal_identity(report: Report, *, actor: Any, reason: str) -> dict[str, str]:
     """Who sent a protected report. Custodians only, with a reason; the audit keeps both."""
-    if not has_role(actor, CUSTODIAN):
+    if not can(actor, "reveal"):
         raise PermissionDenied("Only a custodian may reveal a reporter's identity.")
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tapecut.accounts.roles import ADMIN, CUSTODIAN, TRIAGER, role_required
+from tapecut.accounts.permissions import require
 from tapecut.custody.actions import MIN_REASON, do_reveal_identity
 from tapecut.custody.sanitise import original_for_team
 from tapecut.intake.models import InboundMessage, Report
@@ -15,7 +15,7 @@ from tapecut.intake.models import InboundMessage, Report
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(CUSTODIAN)
+@require("reveal")
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for a reason; POST reveals once. Nothing revealed is stored or cached."""
     report = get_object_or_404(Report.objects.select_related("reporter", "inbound"), pk=pk)
@@ -30,7 +30,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@role_required(TRIAGER, CUSTODIAN, ADMIN)
+@require("original")
 def original(request: HttpRequest, pk: int) -> HttpResponse:
     """The original message as a download: sanitised for protected mail, never rendered."""
     # Retention or an erasure deleted the bytes of a purged message.

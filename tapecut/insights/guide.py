@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-from tapecut.accounts.roles import ADMIN, LEADER, TRIAGER, role_required
+from tapecut.accounts.permissions import require
 
 GUIDE = Path(settings.BASE_DIR).parent / "docs" / "insights.md"
 
@@ -29,7 +29,7 @@ def _html(text: str) -> SafeString:
     return mark_safe(md.render(text))  # noqa: S308 - html off: markdown-it escapes the source
 
 
-@role_required(LEADER, TRIAGER, ADMIN)
+@require("insights")
 def how_we_count(request: HttpRequest) -> HttpResponse:
     text = GUIDE.read_text(encoding="utf-8") if GUIDE.is_file() else ""
     return render(request, "insights/guide.html", {"guide": _html(text) if text else ""})

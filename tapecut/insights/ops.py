@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from tapecut.accounts.roles import ADMIN, has_role
+from tapecut.accounts.permissions import can
 from tapecut.ai import registry
 from tapecut.analysis.models import ReportAnalysis
 from tapecut.core.models import Job
@@ -133,7 +133,7 @@ def may_read_metrics(request: HttpRequest) -> bool:
     given = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         return True
-    return has_role(request.user, ADMIN)
+    return can(request.user, "metrics")
 
 
 @never_cache

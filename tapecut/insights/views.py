@@ -16,14 +16,13 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from tapecut.accounts.roles import ADMIN, LEADER, TRIAGER, role_required
+from tapecut.accounts.permissions import require
 from tapecut.analysis.models import Category
 from tapecut.insights import exports, metrics, present
 from tapecut.insights.privacy import MIN_GROUP
 from tapecut.insights.selection import FilterError, Filters, parse_filters, select
 from tapecut.intake.models import Channel, Reporter
 
-READERS = (LEADER, TRIAGER, ADMIN)
 T = TypeVar("T")
 
 
@@ -83,7 +82,7 @@ def filter_choices() -> dict[str, Any]:
     }
 
 
-@role_required(*READERS)
+@require("insights")
 def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"choices": filter_choices(), "min_group": MIN_GROUP}
     try:
@@ -95,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/dashboard.html", context)
 
 
-@role_required(*READERS)
+@require("insights")
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in exports.KINDS or fmt not in exports.FORMATS:
         raise Http404

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from tapecut.accounts.roles import CUSTODIAN, has_role
+from tapecut.accounts.permissions import can
 from tapecut.core import audit
 from tapecut.intake.models import Report, Reporter
 from tapecut.privacy import retention, wipe
@@ -86,7 +86,7 @@ def do_erase_reporter(reporter: Reporter, *, actor: Any, reason: str) -> dict[st
 
 
 def _check_custodian(actor: Any, reason: str) -> None:
-    if not has_role(actor, CUSTODIAN):
+    if not can(actor, "reporter_data"):
         raise PermissionDenied("Only a custodian may do this for a reporter.")
     if len(reason.strip()) < 10:
         raise ValueError("Give a reason of at least 10 characters.")

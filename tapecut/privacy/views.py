@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import require
 from tapecut.intake.models import Reporter
 from tapecut.privacy.actions import do_erase_reporter, find_reporter
 from tapecut.privacy.export import do_export_reporter
-from tapecut.triage.access import require
 
 
 @require("reporter_data")

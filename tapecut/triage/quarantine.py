@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from tapecut.accounts.roles import ADMIN, CUSTODIAN, has_role
+from tapecut.accounts.permissions import can
 from tapecut.core import audit, storage
 from tapecut.core.language import guess_language
 from tapecut.custody.sanitise import remove_phone_numbers
@@ -55,10 +55,9 @@ def summary() -> dict[str, int]:
 
 
 def may_download(user: Any, msg: InboundMessage) -> bool:
-    """Named mail: admins. Protected mail names its sender: custodians only."""
-    if msg.encrypted or msg.mode != Mode.NAMED:
-        return has_role(user, CUSTODIAN)
-    return has_role(user, ADMIN) or has_role(user, CUSTODIAN)
+    """Named mail: whoever may see the quarantine. Protected mail names its sender: only who may
+    reveal an identity (tapecut.accounts.permissions)."""
+    return can(user, "reveal" if msg.encrypted or msg.mode != Mode.NAMED else "quarantine")
 
 
 def do_download(msg: InboundMessage, *, actor: Any, reason: str = "") -> bytes:

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
-from tapecut.triage.access import user_roles
+from tapecut.accounts.permissions import user_roles
 
 register = template.Library()
 

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import require
 from tapecut.core.models import AuditEvent
 from tapecut.triage import actions
-from tapecut.triage.access import require
 from tapecut.triage.models import Notice
 
 PAGE_SIZE = 50  # a screen or two of rows; the pager and the filters find the rest

@@ -12,19 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import can, can_edit_change, changes_for_user, require
 from tapecut.analysis.models import Theme
 from tapecut.core import storage
 from tapecut.intake.models import Report
 from tapecut.triage import actions, linked
-from tapecut.triage.access import can, can_edit_change, require
 from tapecut.triage.forms import ChangeForm, EvidenceForm, OwnerForm, StatusForm, TextForm
 from tapecut.triage.models import Change, ChangeReport, Evidence, FixFeedback, Notice
 from tapecut.triage.views.downloads import download_response
 
 
 def _visible_changes(user: Any) -> QuerySet[Change]:
-    changes = Change.objects.select_related("owner")
-    return changes if can(user, "manage_changes") else changes.filter(owner=user)
+    return changes_for_user(user, Change.objects.select_related("owner"))
 
 
 def _change_for(request: HttpRequest, pk: int) -> Change:

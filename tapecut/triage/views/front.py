@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from tapecut.accounts.permissions import can
 from tapecut.triage import board as roadmap
-from tapecut.triage.access import can
 
 # Where a signed-in member of the team starts: the first of these they may see.
 WORKSPACES = (

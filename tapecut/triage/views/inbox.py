@@ -15,10 +15,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import require
 from tapecut.analysis.models import Category
 from tapecut.intake.models import Report
 from tapecut.triage import actions, assignments, review
-from tapecut.triage.access import require
 from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
 from tapecut.triage.inbox_rows import ROW_FIELDS, rows_html
 from tapecut.triage.models import SavedView

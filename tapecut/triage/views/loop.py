@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import can_edit_change, require
 from tapecut.triage import actions, following, owner_links, steps, texts
 from tapecut.triage import board as roadmap
-from tapecut.triage.access import can_edit_change, require
 from tapecut.triage.models import Change
 
 ON_BOARD = [status for _name, status, _stamp in roadmap.STAGES]

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tapecut.accounts.permissions import can, require
 from tapecut.intake.models import InboundMessage
 from tapecut.triage import quarantine as q
-from tapecut.triage.access import can, require
 
 PAGE_SIZE = 50
 

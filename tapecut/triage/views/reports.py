@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import require
 from tapecut.analysis.models import Category, DuplicateLink, Theme
 from tapecut.core import crypto, storage
 from tapecut.intake.models import Attachment, Mode, Report
 from tapecut.triage import actions, assignments, linked, review
-from tapecut.triage.access import require
 from tapecut.triage.forms import MergeForm, TextForm
 from tapecut.triage.models import Assignment, Note
 from tapecut.triage.original import original_for

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from tapecut.accounts.permissions import require
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.intake.models import Report
-from tapecut.triage.access import require
 
 TREND_WEEKS = 26
 BAR_WIDTH = 14

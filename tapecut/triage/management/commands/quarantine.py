@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tapecut.accounts.roles import ADMIN, has_role
+from tapecut.accounts.permissions import can
 from tapecut.intake.models import InboundMessage
 from tapecut.triage import quarantine as q
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
 
     def _admin(self, name: str) -> Any:
         user = get_user_model().objects.filter(username=name).first() if name else None
-        if user is None or not has_role(user, ADMIN):
+        if user is None or not can(user, "manage_quarantine"):
             raise CommandError("Give an admin's user name with --as.")
         return user
 

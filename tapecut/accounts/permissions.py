@@ -1,4 +1,10 @@
-"""Who may do what in the triage workspace, in one table (roles come from tapecut.accounts)."""
+"""Who may do what, in one table: pages, the API, insights and commands all ask it.
+
+Views use ``require(permission)``, the API ``require_api(request, permission)``, and code with
+a user in hand ``can(user, permission)``. A resource that depends on who the user is (a change
+its owner may edit) has one accessor here, in the style of healthchecks' ``_get_check_for_user``.
+Roles themselves live in tapecut.accounts.roles.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,14 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from tapecut.accounts.roles import ROLES, has_role
 
 # What each permission needs: any one of these roles.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    # Read and work the inbox, reports, themes, merges, notes and questions.
+    # Read and work the inbox, reports, themes, merges, notes and questions (pages and API).
     "triage": frozenset({"triager", "admin"}),
     # Create changes and edit any change (owners edit their own, see can_edit_change).
     "manage_changes": frozenset({"triager", "admin"}),
@@ -28,6 +35,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_quarantine": frozenset({"admin"}),
     # A reporter's access and erasure requests (tapecut.privacy): the custodian.
     "reporter_data": frozenset({"custodian"}),
+    # Revealing who sent a protected report, with a reason, audited (tapecut.custody).
+    "reveal": frozenset({"custodian"}),
+    # The team's (sanitised) copy of an original message.
+    "original": frozenset({"triager", "custodian", "admin"}),
+    # Dashboards, exports and the insights guide, on pages and through the API.
+    "insights": frozenset({"leader", "triager", "admin"}),
+    # Operational metrics without the metrics token.
+    "metrics": frozenset({"admin"}),
 }
 
 
@@ -39,6 +54,11 @@ def user_roles(user: Any) -> set[str]:
 
 def can(user: Any, permission: str) -> bool:
     return bool(user_roles(user) & PERMISSIONS[permission])
+
+
+def changes_for_user(user: Any, changes: QuerySet[Any]) -> QuerySet[Any]:
+    """The changes ``user`` may see: all of them with manage_changes, else those they own."""
+    return changes if can(user, "manage_changes") else changes.filter(owner=user)
 
 
 def can_see_change(user: Any, change: Any) -> bool:
@@ -72,10 +92,10 @@ def require(permission: str) -> Callable[[View], View]:
     return decorate
 
 
-def require_api(request: HttpRequest, permission: str) -> None:
+def require_api(request: HttpRequest, permission: str, what: str = "do this") -> None:
     """The same table for API calls: a 403 with a reason instead of a page."""
     from ninja.errors import HttpError
 
     if not can(request.user, permission):
         roles = ", ".join(sorted(PERMISSIONS[permission]))
-        raise HttpError(403, f"This token's user may not do this (needs one of: {roles}).")
+        raise HttpError(403, f"This token's user may not {what} (needs one of: {roles}).")
