@@ -11,6 +11,12 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else ["tapecut", *argv])
+    if args[1:2] == ["demo"]:
+        # The demo starts with one command: random keys into its var dir, before the settings
+        # read them (outside DEBUG Tapecut refuses to start without real keys).
+        from tapecut import keyfile
+
+        keyfile.ensure(keyfile.default_var_dir())
     execute_from_command_line(args)
 
 

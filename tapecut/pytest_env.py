@@ -15,3 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tapecut.settings")
 # local model has its own tests in tapecut/ai.
 os.environ.setdefault("TAPECUT_AI_EMBEDDER", "tapecut.ai.backends.fake.FakeEmbedder")
 os.environ.setdefault("TAPECUT_AI_CHAT", "tapecut.ai.backends.fake.FakeChat")
+# Tests run with DEBUG off, where Tapecut refuses public keys (tapecut.E001, E013, E014): fixed
+# keys for the tests only, shared with the processes that tests start.
+os.environ.setdefault("SECRET_KEY", "tapecut-tests-only-secret-key-0123456789")
+os.environ.setdefault("TAPECUT_IDENTITY_KEYS", "dGFwZWN1dC10ZXN0cy1vbmx5LWZlcm5ldC1rZXktMDE=")
+os.environ.setdefault("TAPECUT_IDENTITY_HMAC_KEY", "tapecut-tests-only-hmac-key")

@@ -6,17 +6,20 @@ from pathlib import Path
 
 import dj_database_url
 
+from tapecut import keyfile
 from tapecut.envconf import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("TAPECUT_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "")
+# Keys that `tapecut demo` generated into the var dir (tapecut/keyfile.py); the environment wins.
+DEMO_KEYS = keyfile.read(VAR_DIR)
+SECRET_KEY = env_str("SECRET_KEY", "") or DEMO_KEYS.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    # A development key; tapecut.E001 refuses it when DEBUG is off and TAPECUT_ALLOW_DEV_KEY unset.
+    # A development key; tapecut.E001 refuses it unless DEBUG or TAPECUT_ALLOW_DEV_KEY is on.
     SECRET_KEY = "tapecut-development-key-not-for-production"  # noqa: S105
-TAPECUT_ALLOW_DEV_KEY = env_bool("TAPECUT_ALLOW_DEV_KEY", True)
+TAPECUT_ALLOW_DEV_KEY = env_bool("TAPECUT_ALLOW_DEV_KEY", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -183,13 +186,19 @@ TAPECUT_PARSE_TIMEOUT_SECONDS = env_float("TAPECUT_PARSE_TIMEOUT_SECONDS", 30.0)
 TAPECUT_REPLY_SUBJECT_DAYS = env_int("TAPECUT_REPLY_SUBJECT_DAYS", 30)
 
 # Identity protection, receipts, the web form and the API (tapecut.accounts, docs/threat-model.md)
-TAPECUT_IDENTITY_KEYS = env_str("TAPECUT_IDENTITY_KEYS", "")
-TAPECUT_IDENTITY_HMAC_KEY = env_str("TAPECUT_IDENTITY_HMAC_KEY", "")
+TAPECUT_IDENTITY_KEYS = env_str("TAPECUT_IDENTITY_KEYS", "") or DEMO_KEYS.get(
+    "TAPECUT_IDENTITY_KEYS", ""
+)
+TAPECUT_IDENTITY_HMAC_KEY = env_str("TAPECUT_IDENTITY_HMAC_KEY", "") or DEMO_KEYS.get(
+    "TAPECUT_IDENTITY_HMAC_KEY", ""
+)
 TAPECUT_AUTOREPLY_MODES = env_list("TAPECUT_AUTOREPLY_MODES", ["anonymous", "pseudonymous"])
 TAPECUT_RECEIPT_ATTEMPTS_PER_IP = env_int("TAPECUT_RECEIPT_ATTEMPTS_PER_IP", 10)
 TAPECUT_RECEIPT_ATTEMPTS_GLOBAL = env_int("TAPECUT_RECEIPT_ATTEMPTS_GLOBAL", 1000)
 TAPECUT_RECEIPT_HASH_TIME_COST = env_int("TAPECUT_RECEIPT_HASH_TIME_COST", 2)
 TAPECUT_RECEIPT_HASH_MEMORY_KIB = env_int("TAPECUT_RECEIPT_HASH_MEMORY_KIB", 19456)
+# API tokens stop working this many days after they were made (tapecut token create --days).
+TAPECUT_API_TOKEN_DAYS = env_int("TAPECUT_API_TOKEN_DAYS", 90)
 TAPECUT_FORM_MIN_SECONDS = env_float("TAPECUT_FORM_MIN_SECONDS", 3.0)
 TAPECUT_FORM_TOKEN_SECONDS = env_int("TAPECUT_FORM_TOKEN_SECONDS", 4 * 3600)
 TAPECUT_FORM_SUBMISSIONS_PER_IP = env_int("TAPECUT_FORM_SUBMISSIONS_PER_IP", 20)

@@ -24,13 +24,46 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def do_create_token(user: Any, *, name: str = "", actor: Any = None) -> tuple[Token, str]:
-    """A new API token for ``user``; the plain token is returned once and never stored."""
+SCOPES = ("read", "submit", "write")
+
+
+def do_create_token(
+    user: Any,
+    *,
+    name: str = "",
+    scopes: tuple[str, ...] | list[str] = SCOPES,
+    days: int | None = None,
+    actor: Any = None,
+) -> tuple[Token, str]:
+    """A new API token for ``user``; the plain token is returned once and never stored.
+
+    It may do only what ``scopes`` say and stops working after ``days``
+    (``TAPECUT_API_TOKEN_DAYS`` by default).
+    """
+    unknown = set(scopes) - set(SCOPES)
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be some of {', '.join(SCOPES)}; got {sorted(scopes)}")
+    days = settings.TAPECUT_API_TOKEN_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("a token must be valid for at least one day")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = Token.objects.create(
-        user=user, name=name[:100], prefix=raw[:10], digest=token_digest(raw)
+        user=user,
+        name=name[:100],
+        prefix=raw[:10],
+        digest=token_digest(raw),
+        scopes=",".join(s for s in SCOPES if s in scopes),
+        expires_at=timezone.now() + timedelta(days=days),
     )
-    audit.record("token.create", token, actor=actor, user=user.get_username(), name=name)
+    audit.record(
+        "token.create",
+        token,
+        actor=actor,
+        user=user.get_username(),
+        name=name,
+        scopes=token.scopes,
+        days=days,
+    )
     return token, raw
 
 
@@ -45,9 +78,11 @@ def authenticate_token(raw: str) -> Token | None:
         .filter(digest=token_digest(raw or ""), revoked_at__isnull=True)
         .first()
     )
+    now = timezone.now()
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
+    if token.expires_at is None or token.expires_at <= now:
+        return None
     # Written at most every few minutes: every API call need not be a database write.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         Token.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -116,7 +116,11 @@ class ReportIn(Schema):
     text: str = Field(..., min_length=1, max_length=50_000)
     mode: ModeName | None = Field(None, description="Default: the server's default mode.")
     reporter: ReporterIn | None = Field(
-        None, description="Who reports (named and pseudonymous need it; anonymous keeps it sealed)."
+        None,
+        description=(
+            "Optional, and only ever the token's own user: named and pseudonymous reports are "
+            "filed as that user; an anonymous one keeps it sealed if given. Another address: 403."
+        ),
     )
     attachments: list[UploadIn] = Field(default_factory=list, max_length=20)
 
@@ -146,16 +150,15 @@ class Error(Schema):
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
     _one_line_fields(payload)
     mode = payload.mode or settings.TAPECUT_DEFAULT_MODE
-    if mode != Mode.ANONYMOUS and payload.reporter is None:
-        raise HttpError(400, f"A {mode} report needs a reporter (address and name).")
+    address, name = _reporter_identity(request.user, payload, mode)
     submission = do_submit_report(
         channel=Channel.API,
         mode=mode,
         subject=payload.subject,
         text=payload.text,
         uploads=_uploads(payload.attachments),
-        address=payload.reporter.address.lower() if payload.reporter else "",
-        name=payload.reporter.name if payload.reporter else "",
+        address=address,
+        name=name,
         actor=request.user,
     )
     body = {
@@ -164,6 +167,23 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, A
         "receipt": submission.receipt or None,
     }
     return Status(201, body)
+
+
+def _reporter_identity(user: Any, payload: ReportIn, mode: str) -> tuple[str, str]:
+    """Who files the report: the token's own user, or nobody (anonymous). Never someone else:
+    a caller who could name any address could file in their name, or test which alias a
+    pseudonymous colleague has."""
+    own = (user.email or "").strip().lower()
+    claimed = payload.reporter.address.strip().lower() if payload.reporter else ""
+    if claimed and claimed != own:
+        raise HttpError(
+            403, "A token reports as its own user or anonymously, never as someone else."
+        )
+    if mode == Mode.ANONYMOUS and not claimed:
+        return "", ""
+    if not own:
+        raise HttpError(400, f"A {mode} report files as this token's user, who has no address.")
+    return own, " ".join(user.get_full_name().split())
 
 
 def _one_line_fields(payload: ReportIn) -> None:

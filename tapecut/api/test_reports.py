@@ -31,7 +31,10 @@ def triager_token(db):
 
 @pytest.fixture
 def submitter_token(db):
-    _token, raw = do_create_token(make_user("portal", "reporter"))
+    # A token reports as its own user: this one is the marker person.
+    first, last = MARKER_NAME.split()
+    user = make_user("portal", "reporter", email=MARKER_ADDRESS, first_name=first, last_name=last)
+    _token, raw = do_create_token(user, scopes=["submit"])
     return raw
 
 
@@ -46,7 +49,9 @@ def call(client, method, url, token, body=None):
 def test_token_command_prints_once_and_stores_only_a_hash():
     make_user("portal")
     out = StringIO()
-    call_command("token", "create", "--user", "portal", "--name", "intranet", stdout=out)
+    call_command(
+        "token", "create", "--user", "portal", "--name", "intranet", "--scope", "submit", stdout=out
+    )
     raw = out.getvalue().strip()
     token = Token.objects.get()
     assert raw.startswith("tct_") and len(raw) > 40
@@ -57,7 +62,7 @@ def test_token_command_prints_once_and_stores_only_a_hash():
     call_command("token", "revoke", token.prefix, stdout=StringIO())
     assert Token.objects.get().revoked_at is not None
     with pytest.raises(CommandError):
-        call_command("token", "create", "--user", "nobody")
+        call_command("token", "create", "--user", "nobody", "--scope", "read")
 
 
 @pytest.mark.django_db
@@ -70,8 +75,9 @@ def test_requests_without_a_valid_token_are_refused(client, triager_token):
 
 
 @pytest.mark.django_db
-def test_reading_reports_needs_a_triage_role(client, submitter_token, triager_token):
-    assert call(client, "get", URL, submitter_token).status_code == 403
+def test_reading_reports_needs_a_triage_role(client, triager_token):
+    _token, reader = do_create_token(make_user("rita", "reporter"), scopes=["read"])
+    assert call(client, "get", URL, reader).status_code == 403
     assert call(client, "get", URL, triager_token).status_code == 200
 
 
@@ -98,10 +104,12 @@ def test_submit_in_every_mode(client, submitter_token, mode):
 
 
 @pytest.mark.django_db
-def test_named_submission_needs_a_reporter(client, submitter_token):
+def test_named_submission_files_as_the_token_user(client, submitter_token):
     answer = call(client, "post", URL, submitter_token, {"text": "x", "mode": "named"})
-    assert answer.status_code == 400
-    assert "reporter" in answer.json()["detail"]
+    assert answer.status_code == 201
+    reporter = Report.objects.get().reporter
+    assert reporter is not None and reporter.address == MARKER_ADDRESS
+    Report.objects.all().delete()
     bad = call(client, "post", URL, submitter_token, {"text": "", "mode": "anonymous"})
     assert bad.status_code == 422
     assert not Report.objects.exists()
@@ -131,7 +139,7 @@ def test_list_filters_and_pagination(client, submitter_token, triager_token):
         "post",
         URL,
         submitter_token,
-        {"text": "Named one", "mode": "named", "reporter": {"address": "a@corp.example"}},
+        {"text": "Named one", "mode": "named"},
     )
     everything = call(client, "get", URL, triager_token).json()
     assert everything["count"] == 4 and len(everything["items"]) == 4

@@ -32,6 +32,8 @@ import numpy as np
 from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
+from tapecut import keyfile
+
 HELP = "Analyse N reports on a throwaway database: per-stage rates, p95 of one more, memory."
 _DROPPED_ENV = ("DATABASE_URL", "DATABASE_URL_FILE", "TAPECUT_STORE_DIR", "TAPECUT_VAR_DIR_FILE")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -68,6 +70,7 @@ def _in_child(options: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="tapecut-bench-analysis-") as tmp:
         env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
         env["TAPECUT_VAR_DIR"] = tmp
+        keyfile.ensure(Path(tmp))  # its own keys, if the caller set none
         if options["embedder"]:
             env["TAPECUT_AI_EMBEDDER"] = options["embedder"]
         cmd = [

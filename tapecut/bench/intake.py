@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from tapecut import keyfile
 from tapecut.intake import importing
 
 HELP = "Import PATH into a throwaway database; compare with bare stdlib parsing."
@@ -95,6 +96,7 @@ def import_in_child(corpus: Path, var_dir: Path) -> dict[str, Any]:
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         TAPECUT_LOG_LEVEL="WARNING",
     )
+    keyfile.ensure(var_dir)  # its own keys, if the caller set none
     tapecut = [sys.executable, "-m", "tapecut"]
     migrate = [*tapecut, "migrate", "--no-input", "--skip-checks", "-v", "0"]
     done = subprocess.run(migrate, env=env, capture_output=True, check=False)

@@ -2,22 +2,58 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 DOCS = "see docs/configuration.md"
+
+
+# Commands that serve reporters or their data refuse public keys; the others (migrate,
+# makemigrations, shell …) only warn, so that a build or a test run needs no secrets.
+SERVING_COMMANDS = frozenset({"run", "smtpd", "worker", "poll", "check", "demo"})
+
+
+def serving() -> bool:
+    argv = sys.argv
+    if argv and "gunicorn" in Path(argv[0]).name:
+        return True
+    return len(argv) > 1 and argv[1] in SERVING_COMMANDS
+
+
+def strict_keys() -> bool:
+    """Public keys are an error (not a warning): outside DEBUG, in a serving process."""
+    return not settings.DEBUG and serving()
+
+
+def refuse_public_keys() -> None:
+    """For the WSGI entry point, where Django runs no checks: stop the start on any key error."""
+    from django.core import checks
+
+    errors = [e for e in checks.run_checks(tags=[Tags.security]) if e.is_serious()]
+    if errors:
+        raise ImproperlyConfigured("\n".join(f"{e.id}: {e.msg} {e.hint or ''}" for e in errors))
 
 
 @register(Tags.security, deploy=False)
 def check_secret_key(app_configs: Any, **kwargs: Any) -> list[Any]:
     if (
-        not settings.DEBUG
+        strict_keys()
         and not settings.TAPECUT_ALLOW_DEV_KEY
         and settings.SECRET_KEY.startswith("tapecut-development-key")
     ):
-        return [Error("SECRET_KEY is not set.", hint=f"Set SECRET_KEY; {DOCS}", id="tapecut.E001")]
+        return [
+            Error(
+                "SECRET_KEY is not set: sessions and follow links would be signed with a key "
+                "anyone can read in Tapecut's source.",
+                hint=f"Set SECRET_KEY (or run `tapecut demo` for a demo with its own keys); {DOCS}",
+                id="tapecut.E001",
+            )
+        ]
     return []
 
 

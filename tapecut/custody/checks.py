@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from tapecut.core import crypto
+from tapecut.core.checks import strict_keys
 
 DOCS = "see docs/configuration.md and docs/threat-model.md"
 
@@ -16,13 +17,15 @@ DOCS = "see docs/configuration.md and docs/threat-model.md"
 @register(Tags.security)
 def check_identity_keys(app_configs: Any, **kwargs: Any) -> list[Any]:
     problems: list[Any] = []
+    # Outside DEBUG a derived key is an error: SECRET_KEY sits in settings files and images.
+    strict = strict_keys()
     if crypto.uses_derived_key():
         problems.append(
-            Warning(
+            (Error if strict else Warning)(
                 "TAPECUT_IDENTITY_KEYS is not set: identities are encrypted with a key derived "
                 "from SECRET_KEY, so anyone with SECRET_KEY and the database can read them.",
                 hint=f"Generate one with `tapecut rotate-keys --generate`; {DOCS}",
-                id="tapecut.W010",
+                id="tapecut.E013" if strict else "tapecut.W010",
             )
         )
     else:
@@ -39,14 +42,28 @@ def check_identity_keys(app_configs: Any, **kwargs: Any) -> list[Any]:
                 )
     if crypto.uses_derived_hmac_key():
         problems.append(
-            Warning(
-                "TAPECUT_IDENTITY_HMAC_KEY is not set: pseudonyms are keyed with SECRET_KEY and "
-                "change if it changes.",
-                hint=DOCS,
-                id="tapecut.W011",
+            (Error if strict else Warning)(
+                "TAPECUT_IDENTITY_HMAC_KEY is not set: keyed hashes of addresses and mail use "
+                "SECRET_KEY, so anyone with it can test a guess against them.",
+                hint=f"Set TAPECUT_IDENTITY_HMAC_KEY (e.g. `openssl rand -hex 32`); {DOCS}",
+                id="tapecut.E014" if strict else "tapecut.W011",
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_demo_keys(app_configs: Any, **kwargs: Any) -> list[Any]:
+    if settings.DEMO_KEYS:
+        return [
+            Warning(
+                "Keys come from the demo key file in the var dir, beside the database.",
+                hint=f"Set SECRET_KEY, TAPECUT_IDENTITY_KEYS and TAPECUT_IDENTITY_HMAC_KEY "
+                f"(as *_FILE from a secret store) and delete demo-keys.json; {DOCS}",
+                id="tapecut.W012",
+            )
+        ]
+    return []
 
 
 MODES = {"named", "pseudonymous", "anonymous"}

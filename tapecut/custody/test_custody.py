@@ -160,13 +160,19 @@ def test_named_original_is_the_raw_message(client):
     assert client.get(f"/identity/messages/{msg.pk}/original.eml").status_code == 403
 
 
-def test_start_up_checks(settings):
+def test_start_up_checks(settings, monkeypatch):
     from tapecut.custody import checks
+
+    monkeypatch.setattr("sys.argv", ["tapecut", "run"])  # a serving process
 
     settings.TAPECUT_IDENTITY_KEYS = ""
     settings.TAPECUT_IDENTITY_HMAC_KEY = ""
     ids = {p.id for p in checks.check_identity_keys(None)}
+    assert ids == {"tapecut.E013", "tapecut.E014"}  # outside DEBUG: refused
+    settings.DEBUG = True
+    ids = {p.id for p in checks.check_identity_keys(None)}
     assert ids == {"tapecut.W010", "tapecut.W011"}
+    settings.DEBUG = False
     settings.TAPECUT_IDENTITY_KEYS = "not-a-key"
     settings.TAPECUT_IDENTITY_HMAC_KEY = "a-separate-secret"
     assert {p.id for p in checks.check_identity_keys(None)} == {"tapecut.E010"}

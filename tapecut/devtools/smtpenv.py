@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from tapecut import keyfile
+
 RECIPIENT = "bench@tapecut.invalid"
 MARKER = re.compile(rb"^X-Bench-Seq: (\S+)\r?$", re.MULTILINE)
 _VOCABULARY = (
@@ -48,6 +50,9 @@ def throwaway_env(var_dir: Path, **extra: str) -> dict[str, str]:
         TAPECUT_SMTP_SENDER_BURST="100000000",
     )
     env.update(extra)
+    # Its own random keys (Tapecut refuses public ones outside DEBUG), unless the caller's
+    # SECRET_KEY stands; the identity keys were dropped with the other TAPECUT_ settings.
+    keyfile.ensure(var_dir)
     return env
 
 

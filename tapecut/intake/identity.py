@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import secrets
 
 from tapecut.core import crypto
 from tapecut.intake.models import Mode, Reporter
@@ -28,14 +29,30 @@ HASHED_ID_PREFIX = "h:"
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def alias_for(address_hmac: str) -> str:
-    """A stable, readable alias such as "Reporter 4F2K" derived from the keyed hash."""
-    n = int(address_hmac[:10], 16)
-    code = "".join(_ALPHABET[(n >> (5 * i)) & 31] for i in range(4))
-    return f"Reporter {code}"
+# Where a login vouches for the sender (the form, the API as the token's own user).
+WEB_CHANNELS = frozenset({"form", "api"})
 
 
-def resolve_reporter(address: str, name: str, mode: str) -> Reporter | None:
+def new_alias() -> str:
+    """A readable alias such as "Reporter 4F2K", drawn at random: nothing computes it from an
+    address, so seeing it says nothing about who it is."""
+    for _ in range(8):
+        alias = "Reporter " + "".join(secrets.choice(_ALPHABET) for _ in range(4))
+        if not Reporter.objects.filter(alias=alias).exists():
+            break
+    return alias
+
+
+def reporter_key(address: str, channel: str) -> str:
+    """The keyed hash that finds a pseudonymous reporter again, per door: the web (form, API)
+    and mail each have their own, so one person has one alias per door and a mail with a
+    forged From cannot join the alias someone has on the web (or the other way round)."""
+    if channel in WEB_CHANNELS:
+        return crypto.keyed_hash("reporter:web:" + address.lower())
+    return crypto.keyed_hash(address)  # mail: as before, so that existing aliases stay
+
+
+def resolve_reporter(address: str, name: str, mode: str, channel: str = "smtp") -> Reporter | None:
     if address.endswith("@" + PLACEHOLDER_DOMAIN):
         address = ""
     if not address and not name:
@@ -54,11 +71,14 @@ def resolve_reporter(address: str, name: str, mode: str) -> Reporter | None:
         return Reporter.objects.create(display_name=name[:200], mode=Mode.NAMED)
     secret = crypto.encrypt(json.dumps({"address": address, "name": name}).encode())
     if mode == Mode.PSEUDONYMOUS and address:
-        digest = crypto.keyed_hash(address)
+        digest = reporter_key(address, channel)
+        found = Reporter.objects.filter(address_hmac=digest, mode=Mode.PSEUDONYMOUS).first()
+        if found is not None:
+            return found
         reporter, _ = Reporter.objects.get_or_create(
             address_hmac=digest,
             mode=Mode.PSEUDONYMOUS,
-            defaults={"alias": alias_for(digest), "identity_ciphertext": secret},
+            defaults={"alias": new_alias(), "identity_ciphertext": secret},
         )
         return reporter
     # Anonymous: one reporter per report, not linkable to the next one.

@@ -154,13 +154,16 @@ def find_thread(parsed: ParsedMessage, msg: InboundMessage) -> Report | None:
     match = candidates.filter(reporter__address=parsed.from_address, mode=Mode.NAMED)
     if msg.mode != Mode.NAMED:
         match = candidates.filter(
-            reporter__address_hmac=crypto.keyed_hash(parsed.from_address), mode=msg.mode
+            reporter__address_hmac=identity.reporter_key(parsed.from_address, msg.channel),
+            mode=msg.mode,
         )
     return match.order_by("-received_at").first()
 
 
 def _create_report(msg: InboundMessage, parsed: ParsedMessage) -> Report:
-    reporter = identity.resolve_reporter(parsed.from_address, parsed.from_name, msg.mode)
+    reporter = identity.resolve_reporter(
+        parsed.from_address, parsed.from_name, msg.mode, msg.channel
+    )
     text, quoted = identity.visible_text(parsed, msg.mode)
     report = Report.objects.create(
         inbound=msg,

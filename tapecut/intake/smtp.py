@@ -147,8 +147,9 @@ class IntakeHandler:
         if recipient not in self.recipients:
             log.info("550 for %s", mask(address))
             return UNKNOWN_RECIPIENT
-        envelope.rcpt_tos.append(recipient)
-        envelope.rcpt_options.extend(options)
+        if recipient not in envelope.rcpt_tos:  # the same RCPT 10,000 times is one recipient
+            envelope.rcpt_tos.append(recipient)
+            envelope.rcpt_options.extend(options)
         return OK_RECIPIENT
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
@@ -195,6 +196,8 @@ class IntakeSMTP(SMTP):
         kwargs.setdefault("enable_SMTPUTF8", True)
         # getfqdn() may wait on DNS; the host name is enough for the greeting.
         kwargs.setdefault("hostname", socket.gethostname())
+        # The greeting names no software or version (aiosmtpd's says "Python SMTP 1.4.6").
+        kwargs.setdefault("ident", "ESMTP")
         super().__init__(handler, **kwargs)
 
     async def push(self, status: Any) -> None:

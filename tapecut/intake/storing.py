@@ -143,7 +143,7 @@ def _build_inbound(
         channel=channel,
         mode=mode,
         envelope_from="" if protect else envelope_from,
-        envelope_to=recipients,
+        envelope_to=list(dict.fromkeys(recipients)),  # each recipient once, in order
         envelope_extra=_protect_extra(extra or {}, protect),
         received_at=timezone.now(),
         size=len(raw),

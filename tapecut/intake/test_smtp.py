@@ -222,3 +222,19 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) ->
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(0.01)
+
+
+def test_repeated_recipients_are_stored_once_and_the_greeting_names_no_software(
+    server: ServerThread,
+) -> None:
+    with smtplib.SMTP(timeout=30) as smtp:
+        code, greeting = smtp.connect("127.0.0.1", server.port)
+        assert code == 220 and b"Python" not in greeting and b"aiosmtpd" not in greeting
+        assert b"1.4" not in greeting
+        smtp.ehlo()
+        assert smtp.mail(SENDER)[0] == 250
+        for _ in range(500):
+            assert smtp.rcpt(TO.upper())[0] == 250
+        assert smtp.data(message(seq=77))[0] == 250
+    stored = InboundMessage.objects.get()
+    assert stored.envelope_to == [TO]

@@ -1,4 +1,5 @@
-"""``tapecut token create --user NAME``: API tokens (shown once), listed and revoked."""
+"""``tapecut token create --user NAME --scope submit``: API tokens (shown once, with scopes and
+an expiry), listed and revoked."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tapecut.accounts.actions import do_create_token, do_revoke_token
+from tapecut.accounts.actions import SCOPES, do_create_token, do_revoke_token
 from tapecut.accounts.models import Token
 
 
@@ -20,6 +21,16 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Create a token for a user and print it.")
         create.add_argument("--user", required=True, help="User name the token acts as.")
         create.add_argument("--name", default="", help="A label, e.g. the integration's name.")
+        create.add_argument(
+            "--scope",
+            action="append",
+            required=True,
+            choices=SCOPES,
+            help="What it may do: read, submit (reports as its own user) or write; repeat it.",
+        )
+        create.add_argument(
+            "--days", type=int, default=None, help="Valid for (default TAPECUT_API_TOKEN_DAYS)."
+        )
         listing = sub.add_parser("list", help="List tokens (prefixes only).")
         listing.add_argument("--user", default="", help="Only this user's tokens.")
         revoke = sub.add_parser("revoke", help="Revoke a token by its prefix.")
@@ -28,17 +39,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "create":
-            self._create(options["user"], options["name"])
+            self._create(options["user"], options["name"], options["scope"], options["days"])
         elif action == "list":
             self._list(options["user"])
         else:
             self._revoke(options["prefix"])
 
-    def _create(self, username: str, name: str) -> None:
+    def _create(self, username: str, name: str, scopes: list[str], days: int | None) -> None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        _token, raw = do_create_token(user, name=name)
+        try:
+            _token, raw = do_create_token(user, name=name, scopes=scopes, days=days)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(raw)
         self.stderr.write("Store this token now: it cannot be shown again.")
 
@@ -49,8 +63,10 @@ class Command(BaseCommand):
         for t in tokens:
             state = "revoked" if t.revoked_at else "active"
             used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+            until = f"until {t.expires_at:%Y-%m-%d}" if t.expires_at else "expired"
             self.stdout.write(
-                f"{t.prefix}…  {t.user.get_username()}  {t.name or '-'}  {state}  {used}"
+                f"{t.prefix}…  {t.user.get_username()}  {t.name or '-'}  {t.scopes or '-'}  "
+                f"{state}  {until}  {used}"
             )
 
     def _revoke(self, prefix: str) -> None:
