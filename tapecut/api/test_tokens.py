@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from tapecut.accounts.actions import do_create_token
 from tapecut.accounts.models import Token
-from tapecut.accounts.testing import make_user
 from tapecut.core.models import AuditEvent
+from tapecut.custody.testing import make_user
 from tapecut.intake import identity
 from tapecut.intake.form import issue_token
 from tapecut.intake.models import Mode, Report
