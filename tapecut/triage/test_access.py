@@ -124,10 +124,66 @@ ACCESS: dict[str, list[Check]] = {
             api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"report_id": w.report.pk}
         )
     ],
-    "api/v1/themes": [Check(api({"triager": 200, "admin": 200}), api=True)],
+    "api/v1/themes": [
+        Check(api({"triager": 200, "admin": 200}), api=True),
+        Check(
+            api({"triager": 400, "admin": 400}),
+            method="post",
+            api=True,
+            body=lambda w: {"title": "New", "report_ids": [999_999]},
+        ),
+    ],
     "api/v1/themes/<theme_id>": [
         Check(
             api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"theme_id": w.theme.pk}
+        ),
+        Check(
+            api({"triager": 200, "admin": 200}),
+            method="patch",
+            api=True,
+            args=lambda w: {"theme_id": w.theme.pk},
+            body=lambda w: {"title": "Travel forms"},
+        ),
+    ],
+    "api/v1/themes/<theme_id>/reports": [
+        Check(
+            api({"triager": 400, "admin": 400}),
+            method="post",
+            api=True,
+            args=lambda w: {"theme_id": w.theme.pk},
+            body=lambda w: {"report_ids": [999_999]},
+        )
+    ],
+    "api/v1/themes/<theme_id>/merge": [
+        Check(
+            api({"triager": 400, "admin": 400}),
+            method="post",
+            api=True,
+            args=lambda w: {"theme_id": w.theme.pk},
+            body=lambda w: {"theme_id": w.theme.pk},
+        )
+    ],
+    "api/v1/themes/<theme_id>/split": [
+        Check(
+            api({"triager": 400, "admin": 400}),
+            method="post",
+            api=True,
+            args=lambda w: {"theme_id": w.theme.pk},
+            body=lambda w: {"title": "Part", "report_ids": [999_999]},
+        )
+    ],
+    "api/v1/themes/<theme_id>/edits": [
+        Check(
+            api({"triager": 200, "admin": 200}), api=True, args=lambda w: {"theme_id": w.theme.pk}
+        )
+    ],
+    "api/v1/themes/edits/<edit_id>/undo": [
+        Check(
+            api({"triager": 404, "admin": 404}),
+            method="post",
+            api=True,
+            args=lambda w: {"edit_id": 999_999},
+            body=lambda w: {},
         )
     ],
     "api/v1/changes": [
@@ -219,6 +275,8 @@ ACCESS: dict[str, list[Check]] = {
     "reports/<int:pk>/assign/": [Check(triage(405), args=report_args)],
     "themes/": [Check(triage())],
     "themes/<int:pk>/": [Check(triage(), args=lambda w: {"pk": w.theme.pk})],
+    "themes/<int:pk>/edit/": [Check(triage(405), args=lambda w: {"pk": w.theme.pk})],
+    "themes/new/": [Check(triage(405))],
     "changes/": [Check(changes_for())],
     "changes/new/": [Check(triage())],
     "changes/<int:pk>/": [Check(changes_for(), args=change_args)],

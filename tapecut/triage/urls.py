@@ -9,6 +9,7 @@ from tapecut.triage.views import (
     public,
     quarantine,
     reports,
+    theme_edits,
     themes,
 )
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("reports/<int:pk>/assign/", reports.assign, name="assign"),
     path("themes/", themes.theme_list, name="theme_list"),
     path("themes/<int:pk>/", themes.theme_page, name="theme"),
+    path("themes/<int:pk>/edit/", theme_edits.theme_edit, name="theme_edit"),
+    path("themes/new/", theme_edits.theme_new, name="theme_new"),
     path("changes/", changes.change_list, name="change_list"),
     path("changes/new/", changes.change_new, name="change_new"),
     path("changes/<int:pk>/", changes.change_page, name="change"),

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from tapecut.accounts.permissions import require
-from tapecut.analysis.models import ReportAnalysis, Theme
+from tapecut.analysis.models import ReportAnalysis, Theme, ThemeEdit
 from tapecut.intake.models import Report
 
 TREND_WEEKS = 26
@@ -45,13 +45,17 @@ def theme_list(request: HttpRequest) -> HttpResponse:
         .order_by("-weight", "-report_count", "-id")
     )
     page = Paginator(themes, 50).get_page(request.GET.get("page"))
+    for theme in page:
+        theme.shown = theme.label_in(request.LANGUAGE_CODE)  # type: ignore[attr-defined]
     return render(request, "triage/theme_list.html", {"page": page})
 
 
 @require("triage")
 def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
     theme = get_object_or_404(Theme.objects.select_related("category"), pk=pk)
-    reports = Report.objects.filter(analysis__theme=theme).select_related("reporter", "analysis")
+    reports = Report.objects.filter(analysis__theme=theme).select_related(
+        "reporter", "analysis__proposed_theme"
+    )
     hours = ReportAnalysis.objects.filter(theme=theme).aggregate(total=Sum("hours_per_year"))
     dates = list(reports.values_list("received_at", flat=True))
     bars = weekly_bars(dates, timezone.now().date())
@@ -66,6 +70,12 @@ def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "peak": max((bar.count for bar in bars), default=0),
         "changes": theme.changes.all(),
         "needs_attention": theme.changes.filter(needs_attention=True).exists(),
+        "title": theme.label_in(request.LANGUAGE_CODE),
+        "other_themes": Theme.objects.exclude(pk=theme.pk)
+        .filter(report_count__gt=0)
+        .only("id", "title", "keywords")
+        .order_by("-report_count")[:300],
+        "edits": ThemeEdit.objects.filter(theme=theme).select_related("actor")[:10],
     }
     return render(request, "triage/theme.html", context)
 
