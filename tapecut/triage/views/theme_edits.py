@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tapecut.accounts.permissions import require
 from tapecut.analysis import curation
 from tapecut.analysis.models import Theme, ThemeEdit
-from tapecut.accounts.permissions import require
 
 
 def report_ids(post: Any) -> list[int]:
