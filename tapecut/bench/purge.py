@@ -41,6 +41,7 @@ def fill(count: int) -> None:
     from tapecut.core import jobs
     from tapecut.intake.models import InboundMessage, Report
     from tapecut.intake.storing import do_store_inbound
+    from tapecut.triage.actions import do_link_change
     from tapecut.triage.models import Change
 
     for n in range(count):
@@ -52,7 +53,7 @@ def fill(count: int) -> None:
     InboundMessage.objects.update(received_at=then)
     done = Change.objects.create(title="One signature", status=Change.Status.DONE)
     Change.objects.filter(pk=done.pk).update(done_at=timezone.now() - timedelta(days=365))
-    done.reports.set(Report.objects.order_by("id").values_list("id", flat=True)[::2])
+    do_link_change(done, actor=None, reports=list(Report.objects.order_by("id"))[::2])
 
 
 def run(options: dict[str, Any], out: Any) -> dict[str, Any]:

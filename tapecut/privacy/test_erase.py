@@ -16,7 +16,8 @@ from django.utils import timezone
 from tapecut.analysis.models import DuplicateLink
 from tapecut.core.models import AuditEvent
 from tapecut.intake.models import FollowUp, InboundMessage, Report, Reporter
-from tapecut.privacy import actions, retention
+from tapecut.privacy import actions as privacy_actions
+from tapecut.privacy import retention
 from tapecut.privacy.actions import do_purge
 from tapecut.triage import actions
 from tapecut.triage.factories import make_report, make_theme
@@ -143,7 +144,7 @@ def test_the_custodian_page_exports_and_erases(ninas_reports: list[Report]) -> N
 
 @override_settings(TAPECUT_RETENTION_NO_CHANGE_DAYS=365)
 def test_an_identity_goes_with_the_last_kept_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(actions, "BATCH", 1)  # each report in its own transaction
+    monkeypatch.setattr(privacy_actions, "BATCH", 1)  # each report in its own transaction
     long_ago = timezone.now() - timedelta(days=700)
     both_old = [
         make_report(f"Form {n}", sender="old@corp.example", received_at=long_ago) for n in (1, 2)
