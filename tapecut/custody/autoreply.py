@@ -15,14 +15,11 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tapecut.core import audit, crypto, jobs
-from tapecut.core.scrub import scrubbed_errors
+from tapecut.core import audit, crypto, jobs, mail
 from tapecut.custody.actions import do_issue_receipt
 from tapecut.custody.models import PendingMail
 from tapecut.intake import identity
@@ -96,50 +93,43 @@ def send(pending: PendingMail) -> None:
     sealed = json.loads(crypto.decrypt(bytes(pending.ciphertext)))
     report = pending.report
     with translation.override(report.language or settings.LANGUAGE_CODE):
-        mail = _compose(report, pending.message_id, sealed)
-    with scrubbed_errors(sealed["to"]):
-        mail.send(fail_silently=False)
+        subject, body = _("Your report has arrived"), _body(report, sealed)
+    mail.send(
+        sealed["to"],
+        subject,
+        body,
+        auto=mail.AUTO_REPLIED,
+        reply_to=_reply_address(report),
+        headers=_headers(pending.message_id, sealed),
+    )
     PendingMail.objects.filter(pk=pending.pk).update(ciphertext=b"", sent_at=timezone.now())
     audit.record("autoreply.sent", report, actor_label="system", receipt=bool(sealed["receipt"]))
     log.info("sent the automatic answer for report %s", report.pk)
 
 
-def _compose(report: Report, message_id: str, sealed: dict[str, str]) -> EmailMessage:
+def _body(report: Report, sealed: dict[str, str]) -> str:
     context = {
         "report": report,
         "receipt": sealed["receipt"],
         "receipt_url": settings.TAPECUT_BASE_URL.rstrip("/") + "/receipt/",
         "alias": report.reporter.public_name if report.reporter else "",
     }
-    headers = {
-        "Message-ID": message_id,
-        # RFC 3834: an automatic answer; well-behaved systems do not answer it in turn.
-        "Auto-Submitted": "auto-replied",
-        "X-Auto-Response-Suppress": "All",
-    }
+    return mail.render("custody/autoreply.txt", context, translation.get_language())
+
+
+def _headers(message_id: str, sealed: dict[str, str]) -> dict[str, str]:
+    # An automatic answer (Auto-Submitted, from mail.send); robots do not answer it in turn.
+    headers = {"Message-ID": message_id, "X-Auto-Response-Suppress": "All"}
     if sealed.get("in_reply_to"):
         headers["In-Reply-To"] = sealed["in_reply_to"]
         headers["References"] = sealed["in_reply_to"]
-    return EmailMessage(
-        subject=_("Your report has arrived"),
-        body=render_to_string("custody/autoreply.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[sealed["to"]],
-        reply_to=[_reply_address(report)],
-        headers=headers,
-    )
+    return headers
 
 
 def _reply_address(report: Report) -> str:
     # Replies go back to the address of the report's mode, so that they keep its protection.
-    ours = [*settings.TAPECUT_ANONYMOUS_RECIPIENTS, *settings.TAPECUT_RECIPIENTS]
-    if report.inbound is not None:
-        for rcpt in report.inbound.envelope_to:
-            if rcpt.lower() in ours:
-                return str(rcpt)
-    if report.mode == Mode.ANONYMOUS and settings.TAPECUT_ANONYMOUS_RECIPIENTS:
-        return str(settings.TAPECUT_ANONYMOUS_RECIPIENTS[0])
-    return str(settings.TAPECUT_RECIPIENTS[0])
+    envelope_to = report.inbound.envelope_to if report.inbound is not None else []
+    return mail.reply_address(envelope_to, anonymous=report.mode == Mode.ANONYMOUS)
 
 
 def _reporter_address(report: Report) -> str:

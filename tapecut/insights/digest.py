@@ -17,9 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -27,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tapecut.accounts.roles import LEADER
 from tapecut.analysis.models import Theme
+from tapecut.core import mail
 from tapecut.insights import actions, metrics
 from tapecut.insights.privacy import MIN_GROUP
 from tapecut.insights.selection import Filters, in_period, select
@@ -99,11 +98,11 @@ def digest_language(user: Any) -> str:
 def render_digest(digest: Digest, language: str) -> tuple[str, str]:
     """Subject and body in ``language``."""
     with translation.override(language):
-        body = render_to_string(
-            "insights/email/digest.txt", {"digest": digest, "min_group": MIN_GROUP}
+        body = mail.render(
+            "insights/email/digest.txt", {"digest": digest, "min_group": MIN_GROUP}, language
         )
         subject = _("Tapecut: the week to %(day)s") % {"day": digest.filters.end}
-    return subject, body.strip() + "\n"
+    return subject, body
 
 
 def send_digests(now: datetime | None = None) -> int:
@@ -117,13 +116,7 @@ def send_digests(now: datetime | None = None) -> int:
             continue
         try:
             subject, body = render_digest(digest, language)
-            EmailMessage(
-                subject=subject,
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
-                headers={"Auto-Submitted": "auto-generated"},
-            ).send()
+            mail.send(user.email, subject, body)
         except Exception:
             actions.do_release_digest(claim)
             log.exception("digest for %s failed; retried on the next run", mask(user.email))

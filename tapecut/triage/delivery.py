@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tapecut.core.scrub import scrubbed_errors
+from tapecut.core import mail
 from tapecut.intake import identity
 from tapecut.intake.models import FollowUp, Mode
 from tapecut.intake.processing import add_message_ref
@@ -46,7 +44,8 @@ def compose(notice: Notice) -> Composed:
 
 
 def _render(name: str, context: dict[str, object]) -> str:
-    return render_to_string(f"triage/email/{name}.txt", context).strip() + "\n"
+    # compose() has already switched to the notice's language.
+    return mail.render(f"triage/email/{name}.txt", context, translation.get_language())
 
 
 def _compose_ack(notice: Notice) -> Composed:
@@ -193,14 +192,11 @@ def _relay(notice: Notice, composed: Composed) -> None:
 
 def reply_address(notice: Notice) -> str:
     """Replies go to the address the report came to, so that they keep its identity mode."""
-    ours = [*settings.TAPECUT_ANONYMOUS_RECIPIENTS, *settings.TAPECUT_RECIPIENTS]
     inbound = notice.report.inbound
-    for rcpt in inbound.envelope_to if inbound is not None else []:
-        if str(rcpt).lower() in ours:
-            return str(rcpt)
-    if notice.report.mode == Mode.ANONYMOUS and settings.TAPECUT_ANONYMOUS_RECIPIENTS:
-        return str(settings.TAPECUT_ANONYMOUS_RECIPIENTS[0])
-    return str(settings.TAPECUT_RECIPIENTS[0])
+    return mail.reply_address(
+        inbound.envelope_to if inbound is not None else [],
+        anonymous=notice.report.mode == Mode.ANONYMOUS,
+    )
 
 
 def _send(
@@ -212,25 +208,21 @@ def _send(
     reply_to: str,
     unsubscribe: str = "",
 ) -> None:
-    """Send one notice; a failure is raised as ``DeliveryFailed`` without the address."""
+    """Send one notice; a failure is raised without the address (tapecut.core.mail)."""
     headers = {"Message-ID": msgid}
-    if auto:
-        # RFC 3834: out-of-office robots must not answer these.
-        headers["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
         # RFC 8058: mail programs show a one-click "stop" that posts to the link.
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail = EmailMessage(
-        subject=composed.subject,
-        body=composed.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        reply_to=[reply_to],
+    # RFC 3834: out-of-office robots must not answer automatic notices.
+    mail.send(
+        address,
+        composed.subject,
+        composed.body,
+        auto=mail.AUTO_GENERATED if auto else "",
+        reply_to=reply_to,
         headers=headers,
     )
-    with scrubbed_errors(address):
-        mail.send()
 
 
 def _domain() -> str:

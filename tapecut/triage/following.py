@@ -11,12 +11,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from tapecut.core import audit, jobs
+from tapecut.core import audit, jobs, mail
 from tapecut.triage import steps, texts
 from tapecut.triage.models import Change, Follow, FollowNews, MeToo
 
@@ -87,22 +85,15 @@ def send(news_id: int) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         words = texts.localized(news.change, settings.LANGUAGE_CODE)
         stop = steps.stop_url(news.change_id, "u", news.user_id)
-        body = render_to_string(
+        body = mail.render(
             "triage/email/follow_news.txt",
             {"step": news.step, "change": news.change, "words": words, "stop_url": stop},
         )
         subject = steps.subject_for(news.step, words.title)
     headers = {
-        "Auto-Submitted": "auto-generated",
         "List-Unsubscribe": f"<{stop}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    EmailMessage(
-        subject=subject,
-        body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[news.user.email],
-        headers=headers,
-    ).send()
+    mail.send(news.user.email, subject, body, headers=headers)
     FollowNews.objects.filter(pk=news.pk).update(sent_at=timezone.now())
     return "sent"

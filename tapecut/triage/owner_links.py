@@ -12,14 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tapecut.core import audit
+from tapecut.core import audit, mail
 from tapecut.intake.addresses import mask
 from tapecut.triage import actions
 from tapecut.triage.models import Change, ExternalOwner
@@ -83,14 +82,9 @@ def _mail_link(owner: ExternalOwner) -> None:
         "url": url_for(owner),
         "days": settings.TAPECUT_OWNER_LINK_DAYS,
     }
-    body = render_to_string("triage/email/owner_link.txt", context).strip() + "\n"
-    EmailMessage(
-        subject=_("You own a change: %(title)s") % {"title": owner.change.title},
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[owner.address],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
+    body = mail.render("triage/email/owner_link.txt", context, translation.get_language())
+    subject = _("You own a change: %(title)s") % {"title": owner.change.title}
+    mail.send(owner.address, subject, body)
     log.info("owner link for change %s sent to %s", owner.change_id, mask(owner.address))
 
 

@@ -6,14 +6,12 @@ import logging
 from datetime import datetime, time
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tapecut.core import audit
+from tapecut.core import audit, mail
 from tapecut.intake.addresses import mask
 from tapecut.triage.links import absolute
 from tapecut.triage.models import Change
@@ -61,13 +59,7 @@ def _send(change: Change) -> None:
     assert change.owner is not None
     with translation.override(settings.LANGUAGE_CODE):
         url = absolute(reverse("triage:change", args=[change.pk]))
-        body = render_to_string("triage/email/reminder.txt", {"change": change, "url": url})
+        body = mail.render("triage/email/reminder.txt", {"change": change, "url": url})
         subject = _("Overdue: %(title)s") % {"title": change.title}
-    EmailMessage(
-        subject=subject,
-        body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[change.owner.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
+    mail.send(change.owner.email, subject, body)
     log.info("reminded %s of change %s", mask(change.owner.email), change.pk)

@@ -164,7 +164,7 @@ def test_a_refused_mail_is_retried_and_sent_once(linked, personas):  # type: ign
     jobs.run_pending(kinds=[notices.PLAN_JOB])
     notice = Notice.objects.get(reporter__address="alice@corp.example")
     mail.outbox.clear()
-    refused = mock.patch.object(delivery.EmailMessage, "send", side_effect=OSError("down"))
+    refused = mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down"))
     with refused, pytest.raises(OSError):
         delivery.deliver(notice.pk)
     assert Notice.objects.get(pk=notice.pk).state == "pending"

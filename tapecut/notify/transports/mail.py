@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-
+from tapecut.core import mail
 from tapecut.notify.http import DeliveryError
 from tapecut.notify.transports.base import Transport
 
@@ -18,10 +16,4 @@ class MailTransport(Transport):
             raise DeliveryError("no address to write to")
         headline = self.headline(payload)
         body = f"{headline}\n\n{self.count_text(payload)}\n{payload['url']}\n"
-        EmailMessage(
-            subject=headline,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=to,
-            headers={"Auto-Submitted": "auto-generated", "X-Tapecut-Delivery": delivery_id},
-        ).send()
+        mail.send(to, headline, body, headers={"X-Tapecut-Delivery": delivery_id})
