@@ -20,7 +20,9 @@ PACKAGE = Path(tapecut.__file__).resolve().parent
 FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.DOTALL | re.IGNORECASE)
 POST = re.compile(r"""method\s*=\s*["']?post""", re.IGNORECASE)
 # The API authenticates each call by a bearer token, never by a cookie: nothing to forge.
-NO_COOKIE_AUTH = ("api/",)
+# The one-click stop of a change's news (RFC 8058) is posted by mail programs without a cookie
+# or a token: the signed link is the whole authority, and it can only stop news.
+NO_COOKIE_AUTH = ("api/", "stop/")
 
 
 def templates() -> list[Path]:
