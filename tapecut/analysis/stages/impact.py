@@ -6,6 +6,13 @@ month") and how many people ("all 40 of us", "wir 12 Kolleginnen"), and multipli
 hours per occurrence × occurrences a year × people. Every figure keeps the span it came from.
 Where no frequency is given it assumes once a year (a lower bound); where no people are named,
 the reporter alone. Both assumptions are listed in the result.
+
+Days and weeks spent *waiting* ("the approval takes three weeks") are calendar time: kept as
+``waiting_days``, never counted as working hours. A figure that already is the team's total
+("so roughly 38 hours of work every week") is not multiplied by the team again. One report
+counts at most ``MAX_HOURS_PER_REPORT_YEAR``; above it the figure is capped and flagged
+``check`` ("check this estimate"), so one outlier cannot make a theme's or the dashboard's
+total (tapecut.analysis.stages.impact_reading).
 """
 
 from __future__ import annotations
@@ -15,12 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tapecut.analysis.stages import impact_patterns as p
+from tapecut.analysis.stages import impact_reading as reading
 
 
 @dataclass(frozen=True)
 class Evidence:
-    kind: str  # "duration", "frequency" or "people"
-    value: float  # hours, occurrences a year, or people
+    kind: str  # "duration", "waiting", "frequency" or "people"
+    value: float  # hours, working days waited, occurrences a year, or people
     start: int
     end: int
     text: str
@@ -34,6 +42,17 @@ class Impact:
     hours_per_year: float | None = None
     evidence: tuple[Evidence, ...] = ()
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    hours_per_person: float | None = None  # a year, before multiplying by people
+    team_total: bool = False  # the figure named is the team's total: not multiplied
+    waiting_days: float | None = None  # calendar time waited per case, not counted as work
+    check: bool = False  # above the per-report cap: counted as the cap, "check this estimate"
+    uncapped_hours_per_year: float | None = None
+
+    @property
+    def phrase(self) -> str:
+        """The words the hours come from ("40 minutes"), shown as the estimate's evidence."""
+        text = next((e.text for e in self.evidence if e.kind == "duration"), "")
+        return " ".join(text.split()).rstrip(".")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +60,12 @@ class Impact:
             "occurrences_per_year": self.occurrences_per_year,
             "people": self.people,
             "hours_per_year": self.hours_per_year,
+            "hours_per_person": self.hours_per_person,
+            "team_total": self.team_total,
+            "waiting_days": self.waiting_days,
+            "check": self.check,
+            "uncapped_hours_per_year": self.uncapped_hours_per_year,
+            "phrase": self.phrase,
             "assumptions": list(self.assumptions),
             "evidence": [
                 {"kind": e.kind, "value": e.value, "start": e.start, "end": e.end, "text": e.text}
@@ -149,14 +174,22 @@ def _elapsed(text: str, m: re.Match[str]) -> bool:
 
 
 def find_durations(text: str, frequency_spans: list[tuple[int, int]]) -> list[Evidence]:
+    """Working durations (hours) and waiting ones (kind "waiting", in working days)."""
     found = []
     for m in p.DURATION.finditer(text):
         if _overlaps((m.start(), m.end()), frequency_spans) or _elapsed(text, m):
             continue
+        if reading.abbreviated_after_word(m.group("unit"), m.group("num")):
+            continue
         value = number(m.group("num"))
         unit = next(k for k in p.HOURS_PER_UNIT if m.group(k))
-        if value is not None and value > 0:
-            found.append(_ev("duration", value * p.HOURS_PER_UNIT[unit], m, text))
+        if value is None or value <= 0:
+            continue
+        hours = value * p.HOURS_PER_UNIT[unit]
+        if reading.is_waiting(text, m.start(), m.end(), unit):
+            found.append(_ev("waiting", hours / p.HOURS_PER_UNIT["day"], m, text))
+        else:
+            found.append(_ev("duration", hours, m, text))
     return found
 
 
@@ -206,24 +239,38 @@ def estimate_impact(text: str) -> Impact:
     pre_durations = list(p.DURATION.finditer(text))
     freqs = find_frequencies(text, {m.end() for m in pre_durations})
     freq_spans = [(f.start, f.end) for f in freqs]
-    durations = find_durations(text, freq_spans)
-    taken = freq_spans + [(d.start, d.end) for d in durations]
+    found = find_durations(text, freq_spans)
+    durations = [d for d in found if d.kind == "duration"]
+    waits = [d for d in found if d.kind == "waiting"]
+    taken = freq_spans + [(d.start, d.end) for d in found]
     # People alone are no impact: only read them when there is a time or a rate to multiply.
     people = find_people(text, taken) if taken else []
     freqs = _counts(text, freqs, taken + [(e.start, e.end) for e in people])
     duration, freq = _pick(durations, freqs, text)
+    # People are counted once: one group per report, the first one named.
     crowd = people[0] if people else None
-    evidence = tuple(e for e in (duration, freq, crowd) if e is not None)
+    wait = waits[0] if waits else None
+    evidence = tuple(e for e in (duration, freq, crowd, wait) if e is not None)
+    waiting_days = round(wait.value, 2) if wait else None
     if duration is None:
         return Impact(
             occurrences_per_year=freq.value if freq else None,
             people=int(crowd.value) if crowd else None,
             evidence=evidence,
+            waiting_days=waiting_days,
+            assumptions=("waiting time only: calendar time, not counted as work",) if wait else (),
         )
-    return _combine(duration, freq, crowd, evidence)
+    return _combine(text, duration, freq, crowd, evidence, waiting_days)
 
 
-def _combine(duration: Evidence, freq: Any, crowd: Any, evidence: tuple[Evidence, ...]) -> Impact:
+def _combine(
+    text: str,
+    duration: Evidence,
+    freq: Any,
+    crowd: Any,
+    evidence: tuple[Evidence, ...],
+    waiting_days: float | None,
+) -> Impact:
     assumptions = []
     occurrences = freq.value if freq else 1.0
     if freq is None:
@@ -232,14 +279,26 @@ def _combine(duration: Evidence, freq: Any, crowd: Any, evidence: tuple[Evidence
     if crowd is None:
         assumptions.append("people: the reporter alone")
     per_person = duration.value * occurrences
+    team = reading.is_team_total(text, duration.start, duration.end, per_person, people)
+    if team:
+        assumptions.append("the figure is the team's total: not multiplied by the people")
     if per_person > p.MAX_HOURS_PER_PERSON_YEAR:
         per_person = p.MAX_HOURS_PER_PERSON_YEAR
         assumptions.append("capped at a working year per person")
+    total = per_person if team else per_person * people
+    counted = min(total, p.MAX_HOURS_PER_REPORT_YEAR)
+    if total > counted:
+        assumptions.append("check this estimate: counted as the per-report cap")
     return Impact(
         hours_per_occurrence=duration.value,
         occurrences_per_year=occurrences,
         people=people,
-        hours_per_year=round(per_person * people, 2),
+        hours_per_year=round(counted, 2),
         evidence=evidence,
         assumptions=tuple(assumptions),
+        hours_per_person=round(per_person / people if team else per_person, 2),
+        team_total=team,
+        waiting_days=waiting_days,
+        check=total > counted,
+        uncapped_hours_per_year=round(total, 2),
     )

@@ -12,6 +12,9 @@ HOURS_PER_UNIT = {"minute": 1 / 60, "hour": 1.0, "day": 8.0, "week": 40.0}
 PERIODS_PER_YEAR = {"day": 220.0, "week": 46.0, "month": 12.0, "quarter": 4.0, "year": 1.0}
 # One person cannot lose more than a working year, whatever the arithmetic says.
 MAX_HOURS_PER_PERSON_YEAR = 1800.0
+# One report counts at most this much (about one full-time post); above it the estimate is
+# counted as this and flagged "check this estimate" (docs/analysis.md, "Hours").
+MAX_HOURS_PER_REPORT_YEAR = 2000.0
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -35,7 +38,8 @@ NUM = rf"(?:{_DIGITS}|\b(?:{_WORDS_ALT})\b)"
 
 UNITS = {
     "minute": r"min(?:ute)?s?\b\.?|minuten?\b|min\.",
-    "hour": r"h\b|hrs?\b\.?|hours?\b|stunden?\b|std\b\.?",
+    "hour": r"(?:person|man|staff)[- ]?hours?\b|(?:arbeits|personen|mann)stunden?\b|"
+    r"h\b|hrs?\b\.?|hours?\b|stunden?\b|std\b\.?",
     "day": r"(?:working |work |business )?days?\b|(?:arbeits|werk)?tag(?:e|en)?\b",
     "week": r"weeks?\b|wochen?\b",
 }
@@ -104,5 +108,5 @@ PEOPLE = [
 ]  # fmt: skip
 # Words around a duration that make it an elapsed time ("seit 3 Tagen", "two weeks ago").
 ELAPSED_BEFORE = {"seit", "since", "vor", "nach", "after", "in", "within", "innerhalb", "ago"}
-ELAPSED_AFTER = {"ago", "her", "lang", "later", "später", "spaeter"}
+ELAPSED_AFTER = {"ago", "her", "lang", "later", "später", "spaeter", "old", "alt"}
 SENTENCE_END = re.compile(r"[.!?;\n]+(?:\s|$)")
