@@ -125,6 +125,8 @@ def test_the_custodian_page_exports_and_erases(ninas_reports: list[Report]) -> N
     client = Client()
     client.force_login(personas.custodian)
     assert b"Erase on request" in client.get("/privacy/").content
+    german = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Daten von Meldenden" in german and "Auf Wunsch löschen" in german
     why = "Request by letter of 6 December"
     got = client.post("/privacy/export/", {"address": ADDRESS, "reason": why})
     assert (

@@ -56,6 +56,10 @@ def test_admins_see_the_quarantine_and_metrics_count_it(
     assert f"/quarantine/{held['protected'].pk}/raw/" not in page  # protected: custodians only
     assert "quill@corp.example" not in page and "Nested Sender" not in page
     assert client_as("triager").get("/quarantine/").status_code == 403
+    german = admin.get("/quarantine/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert (
+        "Quarantäne" in german and "2 Nachrichten" in german and "Als Meldung freigeben" in german
+    )
     metrics = admin.get("/metrics").content.decode()
     assert "tapecut_inbound_quarantined 2" in metrics
 
