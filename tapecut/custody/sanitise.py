@@ -17,7 +17,6 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
-import phonenumbers
 from django.conf import settings
 
 from tapecut.core import crypto
@@ -26,10 +25,9 @@ from tapecut.intake.models import InboundMessage
 from tapecut.intake.parsing import ParsedMessage, parse_message
 from tapecut.intake.storing import raw_bytes
 
-PHONE = "[phone removed]"
+PHONE = identity.PHONE_REMOVED
 # Where the parser found no signature: the RFC 3676 delimiter still marks one.
 _SIG_DELIMITER = re.compile(r"^-- ?$", re.MULTILINE)
-_PHONE_REGIONS = ("DE", "US")
 
 
 def original_for_team(msg: InboundMessage) -> bytes:
@@ -78,12 +76,8 @@ def scrub_text(text: str, tokens: list[str]) -> str:
 
 
 def remove_phone_numbers(text: str) -> str:
-    spans: list[tuple[int, int]] = []
-    for region in _PHONE_REGIONS:
-        spans += [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)]
-    for start, end in sorted(set(spans), reverse=True):
-        text = text[:start] + PHONE + text[end:]
-    return text
+    # One implementation for every protected text (tapecut.intake.identity).
+    return identity.remove_phone_numbers(text)
 
 
 def _without_signature(parsed: ParsedMessage) -> str:

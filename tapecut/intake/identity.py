@@ -14,6 +14,8 @@ import json
 import re
 import secrets
 
+import phonenumbers
+
 from tapecut.core import crypto
 from tapecut.intake.models import Mode, Reporter
 from tapecut.intake.parsing import ForwardedPart, ParsedMessage
@@ -23,6 +25,8 @@ from tapecut.intake.parsing import ForwardedPart, ParsedMessage
 PLACEHOLDER_DOMAIN = "reporter.invalid"
 ANONYMOUS_SENDER = f"anonymous@{PLACEHOLDER_DOMAIN}"
 REDACTED = "[redacted]"
+PHONE_REMOVED = "[phone removed]"
+_PHONE_REGIONS = ("DE", "US")
 # Prefix of a keyed message-id hash, so that it can never equal a real "<…@…>" id.
 HASHED_ID_PREFIX = "h:"
 
@@ -112,10 +116,24 @@ def scrub_identity(text: str, parsed: ParsedMessage) -> str:
 
 
 def scrub_tokens(text: str, tokens: list[str]) -> str:
+    """Protected text as it may be stored and shown: without the sender's names and addresses
+    and without phone numbers, everywhere (page, API, exports, search, the made-safe copy)."""
     out = text
     for token in tokens:
         out = _replace_ci(out, token, REDACTED)
-    return out
+    return remove_phone_numbers(out)
+
+
+def remove_phone_numbers(text: str) -> str:
+    """Phone numbers (German and international formats) become ``[phone removed]``."""
+    if not text or sum(c.isdigit() for c in text) < 6:
+        return text  # no number to find: skip the matcher, which is not cheap
+    spans: set[tuple[int, int]] = set()
+    for region in _PHONE_REGIONS:
+        spans |= {(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region)}
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + PHONE_REMOVED + text[end:]
+    return text
 
 
 def _identity_tokens(parsed: ParsedMessage) -> list[str]:
