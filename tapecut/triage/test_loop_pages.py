@@ -32,6 +32,9 @@ def test_front_door_for_a_visitor_links_the_form_the_receipt_and_the_board(setti
     assert "bureaucracy@corp.example" in html
     german = Client(HTTP_ACCEPT_LANGUAGE="de").get("/").content.decode()
     assert "Was mit einer Meldung geschieht" in german and 'lang="de"' in german
+    assert 'href="/board/"' in Client().get("/report/").content.decode()  # the footer
+    settings.TAPECUT_BOARD = "internal"
+    assert 'href="/board/"' not in Client().get("/report/").content.decode()
     settings.TAPECUT_BOARD = "off"
     assert 'href="/board/"' not in Client().get("/").content.decode()
 

@@ -8,6 +8,7 @@ from django import template
 from django.http import QueryDict
 
 from tapecut.accounts.permissions import user_roles
+from tapecut.triage import board as roadmap
 
 register = template.Library()
 
@@ -34,3 +35,10 @@ def percent(value: Any) -> int:
         return round(float(value) * 100)
     except (TypeError, ValueError):
         return 0
+
+
+@register.simple_tag(takes_context=True)
+def board_for_reader(context: dict[str, Any]) -> bool:
+    """Whether the page's reader may open the roadmap (TAPECUT_BOARD): for the footer's link."""
+    request = context.get("request")
+    return roadmap.may_read(getattr(request, "user", None))
