@@ -34,10 +34,13 @@ def do_me_too(change: Change, user: Any, *, on: bool = True) -> bool:
     return changed
 
 
-def do_follow(change: Change, user: Any, *, on: bool = True) -> bool:
-    """Follow (or stop following) a change; True when something changed."""
+def do_follow(change: Change, user: Any, *, on: bool = True, language: str = "") -> bool:
+    """Follow (or stop following) a change; True when something changed. The news comes in
+    ``language`` (the page's), else in LANGUAGE_CODE."""
     if on:
-        _row, changed = Follow.objects.get_or_create(change=change, user=user)
+        _row, changed = Follow.objects.get_or_create(
+            change=change, user=user, defaults={"language": language[:8]}
+        )
     else:
         changed = bool(Follow.objects.filter(change=change, user=user).delete()[0])
     if changed:
@@ -70,6 +73,11 @@ def plan_news(change: Change, step: str) -> int:
     return planned
 
 
+def _known(language: str) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    return language[:2] if language[:2] in known else str(settings.LANGUAGE_CODE)
+
+
 @jobs.handler(SEND_JOB)
 def _send_job(payload: dict[str, Any]) -> None:
     send(int(payload["news_id"]))
@@ -80,16 +88,19 @@ def send(news_id: int) -> str:
     news = FollowNews.objects.select_related("change", "user").filter(pk=news_id).first()
     if news is None or news.sent_at is not None:
         return "skipped"
-    if not Follow.objects.filter(change=news.change, user=news.user).exists():
+    follow = Follow.objects.filter(change=news.change, user=news.user).first()
+    if follow is None:
         return "skipped"
-    with translation.override(settings.LANGUAGE_CODE):
-        words = texts.localized(news.change, settings.LANGUAGE_CODE)
+    language = _known(follow.language)
+    with translation.override(language):
+        words = texts.localized(news.change, language)
         stop = steps.stop_url(news.change_id, "u", news.user_id)
         body = mail.render(
             "triage/email/follow_news.txt",
             {"step": news.step, "change": news.change, "words": words, "stop_url": stop},
+            language,
         )
-        subject = steps.subject_for(news.step, words.title)
+        subject = steps.follower_subject(news.step, words.title)
     headers = {
         "List-Unsubscribe": f"<{stop}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

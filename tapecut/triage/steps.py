@@ -45,6 +45,16 @@ def subject_for(step: str, title: str) -> str:
     return subjects.get(step, default) % {"title": title}
 
 
+def follower_subject(step: str, title: str) -> str:
+    subjects: dict[str, str] = {
+        Status.APPROVED: _("Planned: %(title)s"),
+        Status.IN_PROGRESS: _("In progress: %(title)s"),
+        Status.DONE: _("Done: %(title)s"),
+        Status.DECLINED: _("Decided against: %(title)s"),
+    }
+    return subjects[step] % {"title": title}
+
+
 def stopped(change: Change) -> tuple[set[int], set[int]]:
     """The reporters, and the reports without a reporter, that stopped this change's news."""
     rows = NewsStop.objects.filter(change=change).values_list("reporter_id", "report_id")

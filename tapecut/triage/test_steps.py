@@ -199,6 +199,16 @@ def test_followers_hear_each_step_and_can_stop(personas: Any) -> None:
     assert len(mail.outbox) == 1
 
 
+def test_followers_hear_in_the_language_they_followed_in(personas: Any) -> None:
+    change = actions.do_create_change(title="One signature", actor=personas.triager)
+    texts.do_set_text(change, "de", actor=personas.triager, title="Eine Unterschrift")
+    following.do_follow(change, personas.reporter, language="de")
+    actions.do_change_status(change, "approved", actor=personas.triager)
+    jobs.run_pending()
+    (news,) = mail.outbox
+    assert "Eine Unterschrift" in news.subject and "ist geplant" in news.body
+
+
 def test_a_bad_stop_link_is_404(db: None) -> None:
     assert Client().get("/stop/nonsense/").status_code == 404
     assert Change.objects.count() == 0

@@ -40,7 +40,9 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login("/board/")
     change = _board_change(request, pk)
-    following.do_follow(change, request.user, on=request.POST.get("on") != "0")
+    following.do_follow(
+        change, request.user, on=request.POST.get("on") != "0", language=request.LANGUAGE_CODE
+    )
     return redirect(f"/board/#change-{change.pk}")
 
 
