@@ -20,3 +20,5 @@ os.environ.setdefault("TAPECUT_AI_CHAT", "tapecut.ai.backends.fake.FakeChat")
 os.environ.setdefault("SECRET_KEY", "tapecut-tests-only-secret-key-0123456789")
 os.environ.setdefault("TAPECUT_IDENTITY_KEYS", "dGFwZWN1dC10ZXN0cy1vbmx5LWZlcm5ldC1rZXktMDE=")
 os.environ.setdefault("TAPECUT_IDENTITY_HMAC_KEY", "tapecut-tests-only-hmac-key")
+# The tests' receiving mail server; mail from tapecut.custody.testing carries its verdict.
+os.environ.setdefault("TAPECUT_AUTHSERV_IDS", "mx.corp.example")

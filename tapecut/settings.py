@@ -192,6 +192,9 @@ TAPECUT_IDENTITY_KEYS = env_str("TAPECUT_IDENTITY_KEYS", "") or DEMO_KEYS.get(
 TAPECUT_IDENTITY_HMAC_KEY = env_str("TAPECUT_IDENTITY_HMAC_KEY", "") or DEMO_KEYS.get(
     "TAPECUT_IDENTITY_HMAC_KEY", ""
 )
+# authserv-ids of our own receiving mail servers whose Authentication-Results we trust; the
+# receipt code goes by mail only to senders they authenticated (tapecut.intake.authresults).
+TAPECUT_AUTHSERV_IDS = env_list("TAPECUT_AUTHSERV_IDS", [])
 TAPECUT_AUTOREPLY_MODES = env_list("TAPECUT_AUTOREPLY_MODES", ["anonymous", "pseudonymous"])
 TAPECUT_RECEIPT_ATTEMPTS_PER_IP = env_int("TAPECUT_RECEIPT_ATTEMPTS_PER_IP", 10)
 TAPECUT_RECEIPT_ATTEMPTS_GLOBAL = env_int("TAPECUT_RECEIPT_ATTEMPTS_GLOBAL", 1000)

@@ -23,6 +23,7 @@ from tapecut.core import audit, crypto, jobs, mail
 from tapecut.custody.actions import do_issue_receipt
 from tapecut.custody.models import PendingMail
 from tapecut.intake import identity
+from tapecut.intake.authresults import sender_authenticated
 from tapecut.intake.form import our_domain
 from tapecut.intake.mime_headers import first_id
 from tapecut.intake.models import Channel, Mode, Report
@@ -66,7 +67,7 @@ def prepare(report: Report) -> PendingMail | None:
     if existing is not None:
         return existing
     address = _reporter_address(report)
-    if not address:
+    if not address or not _sender_vouched_for(report, address):
         return None
     message_id = make_msgid(idstring="receipt", domain=our_domain())
     with transaction.atomic():
@@ -130,6 +131,18 @@ def _reply_address(report: Report) -> str:
     # Replies go back to the address of the report's mode, so that they keep its protection.
     envelope_to = report.inbound.envelope_to if report.inbound is not None else []
     return mail.reply_address(envelope_to, anonymous=report.mode == Mode.ANONYMOUS)
+
+
+def _sender_vouched_for(report: Report, address: str) -> bool:
+    """Mail the code or alias only to a sender our mail server authenticated: a forged From
+    would otherwise receive it (the receipt page tells everyone else how to get a code)."""
+    if report.inbound is None:
+        return False
+    raw = raw_bytes(report.inbound)
+    if sender_authenticated(raw, address, settings.TAPECUT_AUTHSERV_IDS):
+        return True
+    log.info("no automatic answer for report %s: the sender was not authenticated", report.pk)
+    return False
 
 
 def _reporter_address(report: Report) -> str:

@@ -76,6 +76,7 @@ def marker_mail(
     in_reply_to: str = "",
     attachment_name: str = "",
     marker: Marker = MARKER,
+    authenticated: bool = True,
 ) -> bytes:
     """A report carrying the marker in every place a mail client puts a sender's identity."""
     msg = EmailMessage()
@@ -88,6 +89,11 @@ def marker_mail(
     msg["Message-ID"] = make_msgid(domain=marker.host)
     msg["Received"] = f"from {marker.host} ([192.0.2.77]) by mx.corp.example; Mon, 1 Jan 2026"
     msg["X-Originating-IP"] = "[192.0.2.77]"
+    if authenticated:
+        domain = marker.address.rpartition("@")[2]
+        msg["Authentication-Results"] = (
+            f"mx.corp.example; dkim=pass header.d={domain}; spf=pass smtp.mailfrom={domain}"
+        )
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = in_reply_to
