@@ -1,7 +1,7 @@
 """What the team hears of, found by looking at the database (idempotent: each happening has a
 key, and a destination hears of a key once).
 
-- ``theme.new``: a theme made after the destination was set up;
+- ``theme.new``: a theme made after the destination was set up, once it groups two reports;
 - ``theme.grew``: a theme reached the destination's threshold of reports;
 - ``change.attention``: a reporter answered "no, it did not fix it";
 - ``change.overdue``: an open change is past its due date;
@@ -26,6 +26,7 @@ from tapecut.triage import linked, links
 from tapecut.triage.models import Change, FixFeedback
 
 MIN_COUNT = 5
+NEW_THEME_SIZE = 2
 OPEN = (Change.Status.PROPOSED, Change.Status.APPROVED, Change.Status.IN_PROGRESS)
 
 
@@ -55,7 +56,9 @@ def collect(destination: Destination, today: dt.date | None = None) -> Iterator[
     today = today or timezone.localdate()
     since = destination.created_at
     if destination.wants("theme.new"):
-        for theme in Theme.objects.filter(created_at__gte=since).order_by("id"):
+        # A theme of one report is not yet a group (re-clustering makes many): from two on.
+        new = Theme.objects.filter(created_at__gte=since, report_count__gte=NEW_THEME_SIZE)
+        for theme in new.order_by("id"):
             yield _theme_event("theme.new", f"theme.new:{theme.pk}", theme)
     if destination.wants("theme.grew"):
         n = destination.grow_threshold

@@ -141,7 +141,8 @@ def test_small_counts_are_not_sent_and_overdue_changes_are(personas: Any) -> Non
             name="hook", kind="webhook", target=server.url + "/hook", secret=SECRET,
             events=["theme.new", "change.overdue"],
         )  # fmt: skip
-        make_theme("Parking", [make_report("Parking", sender="p@corp.example")])
+        make_theme("Lonely", [make_report("Canteen", sender="c@corp.example")])  # not yet
+        make_theme("Parking", [make_report("Parking", sender=f"p{i}@corp.example") for i in (1, 2)])
         change = actions.do_create_change(
             title="Parking permits", actor=personas.triager,
             due_date=timezone.localdate() - dt.timedelta(days=1),
