@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tapecut.core import audit, mail
 from tapecut.intake.addresses import mask
+from tapecut.triage import owner_links
 from tapecut.triage.links import absolute
 from tapecut.triage.models import Change
 
@@ -22,11 +23,14 @@ OPEN = [Change.Status.PROPOSED, Change.Status.APPROVED, Change.Status.IN_PROGRES
 
 
 def overdue(now: datetime) -> list[Change]:
+    """Open changes past their due date with someone to write to: an owner with an address, or
+    an owner named by address without an account (tapecut.triage.owner_links)."""
     today = timezone.localdate(now)
+    owned = Q(owner__isnull=False) & ~Q(owner__email="")
     return list(
-        Change.objects.filter(status__in=OPEN, due_date__lt=today, owner__isnull=False)
-        .exclude(owner__email="")
-        .select_related("owner")
+        Change.objects.filter(status__in=OPEN, due_date__lt=today)
+        .filter(owned | Q(external_owner__isnull=False))
+        .select_related("owner", "external_owner")
     )
 
 
@@ -55,11 +59,19 @@ def do_remind_overdue(now: datetime | None = None) -> int:
     return sent
 
 
+def _whom(change: Change) -> tuple[str, str]:
+    """The address to remind and the link to give: the change's page for an account, the
+    signed owner's link for an owner without one."""
+    if change.owner is not None and change.owner.email:
+        return change.owner.email, absolute(reverse("triage:change", args=[change.pk]))
+    external = change.external_owner
+    return external.address, owner_links.url_for(external)
+
+
 def _send(change: Change) -> None:
-    assert change.owner is not None
+    address, url = _whom(change)
     with translation.override(settings.LANGUAGE_CODE):
-        url = absolute(reverse("triage:change", args=[change.pk]))
         body = mail.render("triage/email/reminder.txt", {"change": change, "url": url})
         subject = _("Overdue: %(title)s") % {"title": change.title}
-    mail.send(change.owner.email, subject, body)
-    log.info("reminded %s of change %s", mask(change.owner.email), change.pk)
+    mail.send(address, subject, body)
+    log.info("reminded %s of change %s", mask(address), change.pk)

@@ -3,6 +3,7 @@ who act through a signed link."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from typing import Any
@@ -11,10 +12,11 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from tapecut.analysis.models import Theme
 from tapecut.core.models import AuditEvent
-from tapecut.triage import actions, following, owner_links, texts
+from tapecut.triage import actions, following, owner_links, reminders, texts
 from tapecut.triage.factories import make_report, make_theme
 from tapecut.triage.models import Change, Follow, MeToo, Note
 from tapecut.triage.personas import make_user
@@ -185,3 +187,17 @@ def test_change_texts_page(personas: Any, client_as: Any) -> None:
     triager.post(f"/changes/{change.pk}/texts/", {"language": "de", "title": ""})
     assert texts.localized(change, "de").title == "One signature"
     assert following.do_me_too(Change.objects.get(pk=change.pk), personas.reporter)
+
+
+def test_an_owner_without_an_account_is_reminded_with_their_link(personas: Any) -> None:
+    change = actions.do_create_change(
+        title="Parking permits", actor=personas.triager, due_date=dt.date(2026, 1, 1)
+    )
+    owner_links.do_invite_owner(change, "parking@corp.example", actor=personas.triager)
+    mail.outbox.clear()
+    monday = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
+    assert reminders.do_remind_overdue(monday) == 1
+    (reminder,) = mail.outbox
+    assert reminder.to == ["parking@corp.example"]
+    found = re.search(r"https?://[^/\s]+(/owner/\S+/)", str(reminder.body))
+    assert found is not None and Client().get(found.group(1)).status_code == 200
