@@ -32,6 +32,7 @@ class Marker:
     name: str = "Quentin Leakmarker"
     phone: str = "+49 30 98765432"
     host: str = "mx7f3a.leakhost.example.org"
+    ip: str = "192.0.2.77"
 
     @classmethod
     def unique(cls) -> Marker:
@@ -41,6 +42,7 @@ class Marker:
             name=f"Quentin Leakmarker{tag}",
             phone=f"+49 30 {secrets.randbelow(10**7) + 10**7}",
             host=f"mx.leakhost{tag}.example.org",
+            ip=f"198.51.100.{secrets.randbelow(150) + 100}",
         )
 
     def needles(self) -> list[bytes]:
@@ -49,7 +51,16 @@ class Marker:
         surname = self.name.split()[-1]
         return [
             n.lower().encode()
-            for n in (self.address, local, domain, self.name, surname, self.host, self.phone[-8:])
+            for n in (
+                self.address,
+                local,
+                domain,
+                self.name,
+                surname,
+                self.host,
+                self.phone[-8:],
+                self.ip,
+            )
         ]
 
 
@@ -87,8 +98,8 @@ def marker_mail(
     msg["Subject"] = subject
     msg["Date"] = format_datetime(timezone.now())
     msg["Message-ID"] = make_msgid(domain=marker.host)
-    msg["Received"] = f"from {marker.host} ([192.0.2.77]) by mx.corp.example; Mon, 1 Jan 2026"
-    msg["X-Originating-IP"] = "[192.0.2.77]"
+    msg["Received"] = f"from {marker.host} ([{marker.ip}]) by mx.corp.example; Mon, 1 Jan 2026"
+    msg["X-Originating-IP"] = f"[{marker.ip}]"
     if authenticated:
         domain = marker.address.rpartition("@")[2]
         msg["Authentication-Results"] = (
