@@ -317,6 +317,8 @@ TAPECUT_UNITS = env_str("TAPECUT_UNITS", "")
 TAPECUT_METRICS_TOKEN = env_str("TAPECUT_METRICS_TOKEN", "")
 # How long the dashboard's figures are reused for the same filters (0: computed every time).
 TAPECUT_INSIGHTS_CACHE_SECONDS = env_int("TAPECUT_INSIGHTS_CACHE_SECONDS", 60)
+# The currency of the wage table and of every cost figure (Standard Cost Model), ISO 4217.
+TAPECUT_CURRENCY = env_str("TAPECUT_CURRENCY", "EUR")
 
 LOGGING = {
     "version": 1,

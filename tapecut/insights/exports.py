@@ -14,6 +14,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -21,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from tapecut.analysis.models import DuplicateLink
-from tapecut.insights import metrics
+from tapecut.analysis.models import DuplicateLink, Theme
+from tapecut.insights import costs, metrics
 from tapecut.insights.privacy import Group, fold
 from tapecut.insights.selection import Selection
 from tapecut.triage import linked
@@ -35,7 +36,7 @@ Row = list[Any]
 
 REPORT_HEADER = ["id", "received", "channel", "status", "category", "unit", "theme_id"]
 REPORT_HEADER += ["merged_into", "hours_per_year", "change_ids"]
-THEME_HEADER = ["theme_id", "title", "reports", "hours_per_year"]
+THEME_HEADER = ["theme_id", "title", "reports", "hours_per_year", "cost_per_year"]
 CHANGE_HEADER = ["id", "title", "status", "owner", "due_date", "overdue", "created"]
 CHANGE_HEADER += ["approved", "started", "done", "declined", "theme_ids", "reports"]
 
@@ -88,8 +89,18 @@ def report_rows(sel: Selection) -> Iterator[Row]:
 
 
 def theme_rows(sel: Selection) -> Iterator[Row]:
-    for group in metrics.hours_by_theme(sel):
-        yield ["" if group.is_other else int(group.key), group.label, group.reports, group.value]
+    """Each theme with its hours and its cost a year (the Standard Cost Model, tapecut.insights.
+    costs); the folded "other" row's cost is its hours at the default wage."""
+    groups = metrics.hours_by_theme(sel)
+    themes = Theme.objects.in_bulk([int(g.key) for g in groups if not g.is_other])
+    wage = costs.wage_for([]).value
+    for group in groups:
+        if group.is_other:
+            money = costs.money(Decimal(str(group.value)) * wage)
+        else:
+            money = costs.theme_cost(themes[int(group.key)], metrics.analyses(sel)).per_year
+        key = "" if group.is_other else int(group.key)
+        yield [key, group.label, group.reports, group.value, float(money)]
 
 
 def change_rows(sel: Selection) -> Iterator[Row]:

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from tapecut.insights import costs
 from tapecut.insights.conftest import fold_groups, selected
 from tapecut.insights.testing import CHANGES, REPORTS, THEMES
 
@@ -83,11 +84,12 @@ def test_exports_follow_the_filters(leader: Client, world: Any) -> None:
 def test_themes_export_folds_small_themes(leader: Client, world: Any) -> None:
     rows = download(leader, "themes", "csv")
     t1, t2 = world.themes["T1"].pk, world.themes["T2"].pk
+    euros = [str(float(costs.theme_cost(world.themes[k]).per_year)) for k in ("T1", "T2")]
     assert rows == [
-        ["theme_id", "title", "reports", "hours_per_year"],
-        [str(t1), THEMES["T1"], "7", "45.0"],
-        [str(t2), THEMES["T2"], "6", "37.0"],
-        ["", OTHER, "5", "12.5"],
+        ["theme_id", "title", "reports", "hours_per_year", "cost_per_year"],
+        [str(t1), THEMES["T1"], "7", "45.0", euros[0]],
+        [str(t2), THEMES["T2"], "6", "37.0", euros[1]],
+        ["", OTHER, "5", "12.5", "542.5"],  # 12.5 h x 43.40 EUR, the default wage
     ]
 
 

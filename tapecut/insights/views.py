@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 
 from tapecut.accounts.permissions import require
 from tapecut.analysis.models import Category
-from tapecut.insights import exports, metrics, present
+from tapecut.insights import costs, exports, metrics, present
 from tapecut.insights.privacy import MIN_GROUP
 from tapecut.insights.selection import FilterError, Filters, parse_filters, select
 from tapecut.intake.models import Channel, Reporter
@@ -63,6 +63,7 @@ def dashboard_body(request: HttpRequest, filters: Filters) -> str:
             "query": query,
             "exports": list(exports.KINDS.items()),
             "min_group": MIN_GROUP,
+            "money": None if data.suppressed else costs.summary(select(filters), data),
         }
         return render_to_string("insights/_body.html", context, request)
 

@@ -333,6 +333,14 @@ ACCESS: dict[str, list[Check]] = {
     # Insights: the dashboard and its exports for leaders, triagers and admins.
     "insights/": [Check(only({"leader": 200, "triager": 200, "admin": 200}))],
     "insights/how-we-count/": [Check(only({"leader": 200, "triager": 200, "admin": 200}))],
+    "insights/cost/themes/<int:pk>/": [
+        Check(
+            only({"leader": 200, "triager": 200, "admin": 200}), args=lambda w: {"pk": w.theme.pk}
+        )
+    ],
+    "insights/cost/changes/<int:pk>/": [
+        Check(only({"leader": 200, "triager": 200, "admin": 200}), args=change_args)
+    ],
     "insights/export/<slug:kind>.<slug:fmt>": [
         Check(
             only({"leader": 200, "triager": 200, "admin": 200}),

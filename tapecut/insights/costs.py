@@ -1,0 +1,235 @@
+"""What red tape costs in money, the way governments measure it: the Standard Cost Model.
+
+Erfüllungsaufwand (compliance cost) per year = time per case × cases per year × hourly labour
+cost + cases per year × out-of-pocket cost per case. Each factor says where it came from: the
+words of a report, the team (``CostFactor``, audited), or the wage table (``WageRate``, shipped
+from Destatis). A change's expected saving = cases × time saved × wage (+ the out-of-pocket
+costs it ends); once done, the realised saving is the expected one times the share of
+reporters who answered "yes, it fixed it". Worked example: docs/insights.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+
+from tapecut.analysis.models import ReportAnalysis, Theme
+from tapecut.analysis.stages.impact_patterns import MAX_HOURS_PER_REPORT_YEAR
+from tapecut.insights.models import CostFactor, WageRate
+from tapecut.triage import linked
+from tapecut.triage.models import Change, FixFeedback
+
+CENT = Decimal("0.01")
+Name = CostFactor.Name
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    value: Decimal
+    source: str  # where it came from, in words
+    origin: str  # "report", "reports", "team", "table" or "none"
+    report_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CostModel:
+    time_per_case: Factor
+    cases_per_year: Factor
+    hourly_cost: Factor
+    out_of_pocket: Factor
+    currency: str
+
+    @property
+    def factors(self) -> list[Factor]:
+        return [self.time_per_case, self.cases_per_year, self.hourly_cost, self.out_of_pocket]
+
+    @property
+    def labour_per_year(self) -> Decimal:
+        t, n, w = self.time_per_case.value, self.cases_per_year.value, self.hourly_cost.value
+        return money(t * n * w)
+
+    @property
+    def out_of_pocket_per_year(self) -> Decimal:
+        return money(self.cases_per_year.value * self.out_of_pocket.value)
+
+    @property
+    def per_year(self) -> Decimal:
+        return self.labour_per_year + self.out_of_pocket_per_year
+
+
+@dataclass(frozen=True)
+class Case:
+    """What one report says: time per case, cases a year, and the words behind them."""
+
+    report_id: int
+    time: Decimal | None
+    cases: Decimal
+    phrase: str
+
+
+def case_of(report_id: int, impact: dict[str, Any], hours: float | None = None) -> Case:
+    per = impact.get("hours_per_occurrence")
+    if per is None or impact.get("hours_per_year") is None:
+        if hours:  # a figure without its parts (set by a person): one case of that size
+            return Case(report_id, Decimal(str(hours)), Decimal(1), "a figure set on the report")
+        return Case(report_id, None, Decimal(1), "")  # it happened at least once
+    people = Decimal(impact.get("people") or 1)
+    time = Decimal(str(per)) / people if impact.get("team_total") else Decimal(str(per))
+    cases = Decimal(str(impact.get("occurrences_per_year") or 1)) * people
+    if time > 0:  # one report counts at most the cap (docs/analysis.md, "Hours")
+        cases = min(cases, Decimal(str(MAX_HOURS_PER_REPORT_YEAR)) / time)
+    return Case(report_id, time, cases, str(impact.get("phrase") or ""))
+
+
+def _time(cases: list[Case]) -> Factor:
+    timed = sorted((c for c in cases if c.time), key=lambda c: (c.time, c.report_id))
+    if not timed:
+        return Factor(Name.TIME_PER_CASE, Decimal(0), "no report names a time", "none")
+    middle = timed[(len(timed) - 1) // 2]
+    assert middle.time is not None
+    source = f"report #{middle.report_id}: “{middle.phrase}”"
+    if len(timed) > 1:
+        source += f" (the median of {len(timed)} reports)"
+    return Factor(Name.TIME_PER_CASE, money(middle.time), source, "report", middle.report_id)
+
+
+def _cases(cases: list[Case]) -> Factor:
+    total = sum((c.cases for c in cases), Decimal(0))
+    named = sum(1 for c in cases if c.time)
+    source = (
+        f"{len(cases)} reports: the frequency and people {named} of them name, 1 for each other"
+    )
+    return Factor(Name.CASES_PER_YEAR, money(total), source, "reports")
+
+
+def wage_for(units: Iterable[str]) -> Factor:
+    common = [u for u, _n in Counter(u for u in units if u).most_common(1)]
+    rate = WageRate.objects.filter(unit__in=common).first() if common else None
+    rate = rate or WageRate.objects.filter(is_default=True).first()
+    if rate is None:
+        return Factor(Name.HOURLY_COST, Decimal(0), "no row in the wage table", "none")
+    where = f", unit {rate.unit}" if rate.unit else ""
+    source = f"wage table: {rate.sector}{where}, {rate.year or ''} ({rate.source})"
+    return Factor(Name.HOURLY_COST, rate.hourly_cost, source, "table")
+
+
+def _team(factor: Factor, overrides: dict[str, CostFactor]) -> Factor:
+    set_ = overrides.get(factor.name)
+    if set_ is None:
+        return factor
+    who = set_.set_by.get_username() if set_.set_by else "the team"
+    note = f": {set_.note}" if set_.note else ""
+    source = f"set by {who} on {set_.set_at:%Y-%m-%d}{note} (estimated: {factor.value})"
+    return Factor(factor.name, set_.value, source, "team")
+
+
+Row = tuple[int, dict[str, Any], str, float | None]
+
+
+def model_of(rows: list[Row], overrides: dict[str, CostFactor]) -> CostModel:
+    """The cost model of (report id, impact, reporter's unit, hours) rows, the team's first."""
+    cases = [case_of(pk, impact or {}, hours) for pk, impact, _unit, hours in rows]
+    none = Factor(Name.OUT_OF_POCKET, Decimal(0), "none named; the team can set it", "none")
+    found = [_time(cases), _cases(cases), wage_for(r[2] for r in rows), none]
+    t, n, w, oop = (_team(f, overrides) for f in found)
+    return CostModel(t, n, w, oop, settings.TAPECUT_CURRENCY)
+
+
+def _rows(analyses: Any) -> list[Row]:
+    fields = ("report_id", "impact", "report__reporter__unit", "hours_per_year")
+    return list(analyses.values_list(*fields))
+
+
+def overrides_for(**target: Any) -> dict[str, CostFactor]:
+    rows = CostFactor.objects.filter(**target).select_related("set_by")
+    return {row.name: row for row in rows}
+
+
+def theme_cost(theme: Theme, analyses: Any = None) -> CostModel:
+    rows = analyses if analyses is not None else ReportAnalysis.objects.all()
+    return model_of(_rows(rows.filter(theme=theme)), overrides_for(theme=theme))
+
+
+@dataclass(frozen=True)
+class Saving:
+    model: CostModel
+    time_saved: Factor
+    expected: Decimal  # a year, when the change is planned
+    realised: Decimal | None  # a year, once done and answered
+    fixed_share: Decimal | None
+
+
+def change_saving(change: Change) -> Saving:
+    reports = linked.change_reports(change)
+    analyses = ReportAnalysis.objects.filter(report__in=reports)
+    overrides = overrides_for(change=change)
+    model = model_of(_rows(analyses), overrides)
+    whole = model.time_per_case
+    saved = Factor(
+        Name.TIME_SAVED, whole.value, f"all of the time per case ({whole.source})", whole.origin
+    )
+    saved = _team(saved, overrides)
+    n, w = model.cases_per_year.value, model.hourly_cost.value
+    expected = money(n * saved.value * w) + model.out_of_pocket_per_year
+    answers = FixFeedback.objects.filter(change=change).values("answer").annotate(k=Count("id"))
+    counts = {row["answer"]: row["k"] for row in answers}
+    asked = counts.get("yes", 0) + counts.get("no", 0)
+    share = Decimal(counts.get("yes", 0)) / asked if asked else None
+    done = change.status == Change.Status.DONE
+    realised = money(expected * share) if done and share is not None else None
+    return Saving(model, saved, expected, realised, share)
+
+
+@dataclass(frozen=True)
+class ThemeCost:
+    theme_id: int
+    label: str
+    per_year: Decimal
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The dashboard's money: lost a year, expected and realised savings, by theme."""
+
+    lost: Decimal
+    rest: Decimal  # themes not listed and reports in no theme: their hours x the default wage
+    expected: Decimal
+    realised: Decimal
+    themes: list[ThemeCost]
+    currency: str
+
+
+def summary(sel: Any, data: Any) -> Summary:
+    from tapecut.insights import metrics
+
+    analyses = metrics.analyses(sel)
+    shown = [g for g in data.impact.hours_by_theme if not g.is_other]
+    themes = Theme.objects.in_bulk([int(g.key) for g in shown])
+    rows = [
+        ThemeCost(pk, g.label, theme_cost(themes[pk], analyses).per_year)
+        for g, pk in ((g, int(g.key)) for g in shown)
+    ]
+    rest_hours = Decimal(str(data.impact.hours_lost)) - sum(
+        (Decimal(str(g.value)) for g in shown), Decimal(0)
+    )
+    rest = money(max(rest_hours, Decimal(0)) * wage_for([]).value)
+    expected = realised = Decimal(0)
+    for change in metrics.linked_changes(sel).exclude(status=Change.Status.DECLINED):
+        saving = change_saving(change)
+        if change.status == Change.Status.DONE:
+            realised += saving.realised or Decimal(0)
+        else:
+            expected += saving.expected
+    lost = sum((r.per_year for r in rows), Decimal(0)) + rest
+    return Summary(lost, rest, expected, realised, rows, settings.TAPECUT_CURRENCY)
