@@ -191,6 +191,22 @@ def do_correct_category(report: Report, category: Category, *, actor: Any = None
     return analysis
 
 
+def do_confirm_impact(report: Report, hours_per_year: float, *, actor: Any = None) -> None:
+    """A person set the hours a year the report's red tape costs; the suggestion is kept."""
+    analysis, _ = ReportAnalysis.objects.get_or_create(report=report)
+    old = analysis.hours_per_year
+    impact = dict(analysis.impact or {})
+    impact["confirmed"] = {
+        "by": getattr(actor, "pk", None),
+        "at": timezone.now().isoformat(),
+        "suggested": old,
+    }
+    analysis.hours_per_year = hours_per_year
+    analysis.impact = impact
+    analysis.save(update_fields=["hours_per_year", "impact"])
+    audit.record("report.impact", report, actor=actor, old=old, new=hours_per_year)
+
+
 def do_reclassify(*, chosen: Stages | None = None) -> int:
     """Predict again every category no person chose, with the model refitted on corrections."""
     s = chosen or stages()

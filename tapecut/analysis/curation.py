@@ -194,6 +194,18 @@ def do_move_reports(theme: Theme, report_ids: Iterable[int], *, actor: Any = Non
     return edit
 
 
+def do_clear_theme(report: Report, *, actor: Any = None) -> None:
+    """A person took the report out of its theme: it stays out when themes are re-clustered."""
+    analysis, _created = ReportAnalysis.objects.get_or_create(report=report)
+    old = analysis.theme_id
+    with transaction.atomic():
+        analysis.theme = None
+        analysis.theme_pinned_at = timezone.now()
+        analysis.save(update_fields=["theme", "theme_pinned_at"])
+        themes.update_stats([old])
+        audit.record("report.theme", report, actor=actor, old=old, new=None)
+
+
 def do_undo_theme_edit(edit: ThemeEdit, *, actor: Any = None) -> ThemeEdit:
     """Put back what the edit changed: reports' themes and pins, titles, created themes."""
     with transaction.atomic():

@@ -33,7 +33,17 @@ FLOW = [
 # The tooling sits above the product, and no product package may import it.
 TOOLING = ["devtools", "evals", "bench", "faults", "e2e"]
 # The project's own modules (settings, urls, the CLI) wire everything together.
-PROJECT = {"settings", "urls", "wsgi", "asgi", "cli", "__main__", "__init__", "pytest_env"}
+PROJECT = {
+    "settings",
+    "urls",
+    "wsgi",
+    "asgi",
+    "cli",
+    "__main__",
+    "__init__",
+    "pytest_env",
+    "keyfile",
+}
 
 
 def production_files() -> Iterator[tuple[str, Path]]:

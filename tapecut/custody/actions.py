@@ -24,7 +24,12 @@ from tapecut.intake import identity
 from tapecut.intake.form import Upload, compose_message
 from tapecut.intake.models import Channel, FollowUp, InboundMessage, Mode, Report
 from tapecut.intake.parsing import parse_message
-from tapecut.intake.processing import Outcome, add_message_ref, do_process_inbound
+from tapecut.intake.processing import (
+    Outcome,
+    add_message_ref,
+    do_add_followup,
+    do_process_inbound,
+)
 from tapecut.intake.signals import followup_created
 from tapecut.intake.storing import PARSE_JOB, do_store_inbound
 
@@ -139,14 +144,7 @@ def do_receipt_answer(report: Report, text: str) -> FollowUp:
     text = _answer_text(report, raw, text)
     now = timezone.now()
     with transaction.atomic():
-        followup = FollowUp.objects.create(
-            report=report,
-            inbound=msg,
-            author=FollowUp.Author.REPORTER,
-            text=text,
-            message_id=message_id,
-            created_at=now,
-        )
+        followup = do_add_followup(report, text, inbound=msg, message_id=message_id, created_at=now)
         add_message_ref(report, message_id)
         InboundMessage.objects.filter(pk=msg.pk).update(
             state=InboundMessage.State.PARSED,

@@ -195,15 +195,38 @@ def parsed_time(parsed: ParsedMessage, msg: InboundMessage) -> Any:
     return msg.received_at
 
 
+def do_add_followup(
+    report: Report,
+    text: str,
+    *,
+    author: str = FollowUp.Author.REPORTER,
+    inbound: InboundMessage | None = None,
+    quoted_text: str = "",
+    message_id: str = "",
+    created_at: Any = None,
+) -> FollowUp:
+    """The one writer of FollowUp: a reporter's reply or answer, or the team's words to them.
+
+    Callers audit and send ``followup_created`` themselves: each knows what happened."""
+    return FollowUp.objects.create(
+        report=report,
+        inbound=inbound,
+        author=author,
+        text=text,
+        quoted_text=quoted_text,
+        message_id=message_id[:998],
+        created_at=created_at or timezone.now(),
+    )
+
+
 def _create_followup(msg: InboundMessage, parsed: ParsedMessage, report: Report) -> FollowUp:
     text, quoted = identity.visible_text(parsed, msg.mode)
-    followup = FollowUp.objects.create(
-        report=report,
+    followup = do_add_followup(
+        report,
+        text,
         inbound=msg,
-        author=FollowUp.Author.REPORTER,
-        text=text,
         quoted_text=quoted,
-        message_id=parsed.message_id[:998],
+        message_id=parsed.message_id,
         created_at=parsed_time(parsed, msg),
     )
     _add_refs(report, [parsed.message_id])

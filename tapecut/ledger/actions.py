@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.db import DatabaseError, transaction
 
 from tapecut.core import audit
+from tapecut.core.audit import AuditVerb
 from tapecut.core.models import AuditEvent
 from tapecut.ledger.models import ModelCall
 
 log = logging.getLogger(__name__)
 
 ERROR_MAX_CHARS = 2000
-BUDGET_REACHED = "ai.budget_reached"
+BUDGET_REACHED = AuditVerb.AI_BUDGET_REACHED
 _warned = False
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tapecut.analysis.models import Theme
 from tapecut.core import audit, storage
 from tapecut.intake.models import FollowUp, Report
+from tapecut.intake.processing import do_add_followup
 from tapecut.triage import linked, notices, steps
 from tapecut.triage.models import (
     Change,
@@ -279,12 +280,7 @@ def do_ask_question(report: Report, text: str, *, actor: Any) -> Question:
     if not text.strip():
         raise TriageError(_("A question cannot be empty."))
     with transaction.atomic():
-        followup = FollowUp.objects.create(
-            report=report,
-            author=FollowUp.Author.TEAM,
-            text=text.strip(),
-            created_at=timezone.now(),
-        )
+        followup = do_add_followup(report, text.strip(), author=FollowUp.Author.TEAM)
         question = Question.objects.create(
             report=report,
             followup=followup,

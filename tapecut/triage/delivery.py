@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tapecut.core import mail
 from tapecut.intake import identity
 from tapecut.intake.models import FollowUp, Mode
-from tapecut.intake.processing import add_message_ref
+from tapecut.intake.processing import add_message_ref, do_add_followup
 from tapecut.triage import links, steps, texts
 from tapecut.triage.models import Change, Notice
 
@@ -157,11 +157,8 @@ def _by_email(notice: Notice) -> str:
 def _to_receipt(notice: Notice) -> str:
     composed = compose(notice)
     with transaction.atomic():
-        followup = FollowUp.objects.create(
-            report=notice.report,
-            author=FollowUp.Author.TEAM,
-            text=f"{composed.subject}\n\n{composed.body}",
-            created_at=timezone.now(),
+        followup = do_add_followup(
+            notice.report, f"{composed.subject}\n\n{composed.body}", author=FollowUp.Author.TEAM
         )
         Notice.objects.filter(pk=notice.pk).update(
             state=Notice.State.SENT, sent_at=timezone.now(), followup=followup

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tapecut.analysis import actions as analysis_actions
-from tapecut.analysis import curation, themes
+from tapecut.analysis import curation
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis, Theme
 from tapecut.core import audit
 from tapecut.intake.models import Report
@@ -21,8 +19,8 @@ from tapecut.triage.actions import TriageError
 
 
 def analysis_of(report: Report) -> ReportAnalysis:
-    analysis, _created = ReportAnalysis.objects.get_or_create(report=report)
-    return analysis
+    # Reading only: every write of ReportAnalysis is an action of tapecut.analysis.
+    return ReportAnalysis.objects.filter(report=report).first() or ReportAnalysis(report=report)
 
 
 def do_set_category(report: Report, category: Category, *, actor: Any) -> None:
@@ -34,15 +32,8 @@ def do_set_theme(report: Report, theme: Theme | None, *, actor: Any) -> None:
     """A person chose the theme: the report stays there when themes are re-clustered."""
     if theme is not None:
         curation.do_move_reports(theme, [report.pk], actor=actor)
-        return
-    analysis = analysis_of(report)
-    old = analysis.theme_id
-    with transaction.atomic():
-        analysis.theme = None
-        analysis.theme_pinned_at = timezone.now()
-        analysis.save(update_fields=["theme", "theme_pinned_at"])
-        themes.update_stats([old])
-        audit.record("report.theme", report, actor=actor, old=old, new=None)
+    else:
+        curation.do_clear_theme(report, actor=actor)
 
 
 def do_accept_theme(report: Report, *, actor: Any) -> None:
@@ -64,18 +55,7 @@ def do_accept_suggestions(report: Report, *, actor: Any) -> None:
 def do_set_impact(report: Report, hours_per_year: float, *, actor: Any) -> None:
     if hours_per_year < 0 or hours_per_year > 1_000_000:
         raise TriageError(_("Hours per year must be between 0 and 1,000,000."))
-    analysis = analysis_of(report)
-    old = analysis.hours_per_year
-    impact = dict(analysis.impact or {})
-    impact["confirmed"] = {
-        "by": getattr(actor, "pk", None),
-        "at": timezone.now().isoformat(),
-        "suggested": old,
-    }
-    analysis.hours_per_year = hours_per_year
-    analysis.impact = impact
-    analysis.save(update_fields=["hours_per_year", "impact"])
-    audit.record("report.impact", report, actor=actor, old=old, new=hours_per_year)
+    analysis_actions.do_confirm_impact(report, hours_per_year, actor=actor)
 
 
 def do_merge(link: DuplicateLink, *, actor: Any, reason: str = "") -> None:
