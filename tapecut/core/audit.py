@@ -30,6 +30,8 @@ class AuditVerb(StrEnum):
 
     AUTOREPLY_SENT = "autoreply.sent"
 
+    COST_FACTOR = "cost.factor"
+
     CHANGE_ATTENTION_CLEARED = "change.attention_cleared"
     CHANGE_CREATE = "change.create"
     CHANGE_EDIT = "change.edit"
