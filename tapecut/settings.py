@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # Content-Security-Policy, Permissions-Policy and friends (docs/security.md).
     "tapecut.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # API bodies: one limit (TAPECUT_MAX_MESSAGE_BYTES of attachments), checked while reading.
+    "tapecut.api.limits.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
