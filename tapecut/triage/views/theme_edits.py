@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tapecut.accounts.permissions import require
@@ -36,9 +37,12 @@ def _rename(theme: Theme, post: Any, user: Any) -> tuple[Theme, str]:
 def _move(theme: Theme, post: Any, user: Any) -> tuple[Theme, str]:
     ids = report_ids(post)
     curation.do_move_reports(theme, ids, actor=user)
-    return theme, _("Moved %(n)d reports here; they stay when themes are re-clustered.") % {
-        "n": len(ids)
-    }
+    said = ngettext(
+        "Moved %(n)d report here; it stays when themes are re-clustered.",
+        "Moved %(n)d reports here; they stay when themes are re-clustered.",
+        len(ids),
+    )
+    return theme, said % {"n": len(ids)}
 
 
 def _merge(theme: Theme, post: Any, user: Any) -> tuple[Theme, str]:
