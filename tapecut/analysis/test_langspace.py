@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tapecut.analysis import langspace
@@ -89,3 +91,18 @@ def test_one_title_per_language_from_the_report_nearest_the_centre() -> None:
     ]
     got = representative_titles(vectors, np.array([0.95, 0.05]), texts, ["en", "en", "de"])
     assert got == {"en": "Taxi receipts are refused", "de": "Taxiquittungen abgelehnt"}
+
+
+def test_many_reports_take_the_nearest_cluster_of_a_sample(monkeypatch: Any) -> None:
+    from tapecut.analysis.stages import clustering
+
+    vectors, langs, topics, group = translated_topics()
+    neutral = langspace.fit(vectors, langs).transform(vectors, langs)
+    monkeypatch.setattr(clustering, "DIRECT_LIMIT", 200)  # 450 rows: the sampled path
+    labels = AgglomerativeClusterer(cohesion=0.1, min_cluster_size=3).cluster(neutral)
+    assert (labels >= 0).mean() > 0.9
+    kept = labels[labels >= 0]
+    purity = sum(
+        max(np.bincount([topics[i] for i in np.flatnonzero(labels == c)])) for c in set(kept)
+    )
+    assert purity / len(kept) > 0.9
