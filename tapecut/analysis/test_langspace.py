@@ -96,7 +96,7 @@ def test_one_title_per_language_from_the_report_nearest_the_centre() -> None:
 def test_many_reports_take_the_nearest_cluster_of_a_sample(monkeypatch: Any) -> None:
     from tapecut.analysis.stages import clustering
 
-    vectors, langs, topics, group = translated_topics()
+    vectors, langs, topics, _group = translated_topics()
     neutral = langspace.fit(vectors, langs).transform(vectors, langs)
     monkeypatch.setattr(clustering, "DIRECT_LIMIT", 200)  # 450 rows: the sampled path
     labels = AgglomerativeClusterer(cohesion=0.1, min_cluster_size=3).cluster(neutral)

@@ -34,7 +34,7 @@ def test_a_theme_renamed_and_a_report_moved_in_the_browser_survive_reclustering(
     screenshot(page, "themes")
 
     quotes = ReportAnalysis.objects.get(report__subject__startswith="Drei Vergleichsangebote")
-    theme = Theme.objects.get(pk=quotes.theme_id)
+    theme = Theme.objects.get(pk=quotes.theme_id or 0)
     other = Theme.objects.exclude(pk=theme.pk).filter(report_count__gt=1).order_by("-id")[0]
     moved = ReportAnalysis.objects.filter(theme=other).order_by("id")[0].report_id
     page.goto(f"/themes/{theme.pk}/")

@@ -5,9 +5,9 @@ The default, ``AgglomerativeClusterer``, joins reports (in the language-neutral 
 ``TAPECUT_THEME_COHESION``: the closest texts, such as one problem told in two languages, join
 first and are never pulled apart, and the theme count follows the data, not a fixed k. Above
 ``DIRECT_LIMIT`` reports it clusters a fixed sample of that many and gives every other report
-the nearest of those clusters (memory and time stay bounded). ``HdbscanClusterer`` (PCA to ~10 dimensions, then HDBSCAN)
-stays for comparison: on SIB-200 it left more than half the texts in no cluster
-(docs/benchmarks.md).
+the nearest of those clusters (memory and time stay bounded). ``HdbscanClusterer`` (PCA to
+~10 dimensions, then HDBSCAN) stays for comparison: on SIB-200 it left more than half the texts
+in no cluster (docs/benchmarks.md).
 """
 
 from __future__ import annotations
