@@ -1,7 +1,8 @@
 """What red tape costs in money, the way governments measure it: the Standard Cost Model.
 
 Erfüllungsaufwand (compliance cost) per year = time per case × cases per year × hourly labour
-cost + cases per year × out-of-pocket cost per case. Each factor says where it came from: the
+cost + cases per year × out-of-pocket cost per case. Time per case is the reports' average,
+weighted by the cases each names. Each factor says where it came from: the
 words of a report, the team (``CostFactor``, audited), or the wage table (``WageRate``, shipped
 from Destatis). A change's expected saving = cases × time saved × wage (+ the out-of-pocket
 costs it ends); once done, the realised saving is the expected one times the share of
@@ -93,15 +94,18 @@ def case_of(report_id: int, impact: dict[str, Any], hours: float | None = None) 
 
 
 def _time(cases: list[Case]) -> Factor:
-    timed = sorted((c for c in cases if c.time), key=lambda c: (c.time, c.report_id))
+    """The average time of the cases the reports name, each report weighted by its cases, so
+    that time x cases gives back the reports' hours (a median would not)."""
+    timed = [c for c in cases if c.time]
     if not timed:
         return Factor(Name.TIME_PER_CASE, Decimal(0), "no report names a time", "none")
-    middle = timed[(len(timed) - 1) // 2]
-    assert middle.time is not None
-    source = f"report #{middle.report_id}: “{middle.phrase}”"
+    hours = sum((c.time * c.cases for c in timed if c.time), Decimal(0))
+    weight = sum((c.cases for c in timed), Decimal(0))
+    most = max(timed, key=lambda c: ((c.time or 0) * c.cases, -c.report_id))
+    source = f"report #{most.report_id}: “{most.phrase}”"
     if len(timed) > 1:
-        source += f" (the median of {len(timed)} reports)"
-    return Factor(Name.TIME_PER_CASE, money(middle.time), source, "report", middle.report_id)
+        source = f"{len(timed)} reports, weighted by their cases; the most from {source}"
+    return Factor(Name.TIME_PER_CASE, money(hours / weight), source, "report", most.report_id)
 
 
 def _cases(cases: list[Case]) -> Factor:

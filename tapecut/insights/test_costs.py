@@ -20,7 +20,7 @@ from tapecut.triage.models import Change, FixFeedback, Notice
 pytestmark = pytest.mark.django_db
 
 TEXTS = [
-    "Each claim takes me 45 minutes and I travel twice a month.",
+    "Each claim takes me 30 minutes and I travel twice a month.",
     "It takes 30 minutes every week, for all 12 people in my team.",
     "Please fix the travel form.",
 ]
@@ -42,11 +42,12 @@ def test_worked_example(travel: Any, personas: Any) -> None:
     """The euros of one theme and its change, by hand.
 
     Reports (time per case, cases a year):
-      1. "45 minutes", "twice a month", the reporter alone:     0.75 h,  2 x 12 x 1  =  24
+      1. "30 minutes", "twice a month", the reporter alone:     0.50 h,  2 x 12 x 1  =  24
       2. "30 minutes", "every week", "all 12 people":           0.50 h,  46 x 12     = 552
       3. no figure: it happened at least once:                    -    ,              =   1
-    Time per case: the median of the reports that name one, the lower of two: 0.50 h
-    (report 2). Cases per year: 24 + 552 + 1 = 577. Hourly labour cost: the wage table's
+    Time per case: the average over the cases that name one, weighted by cases:
+    (0.50 x 24 + 0.50 x 552) / 576 = 0.50 h (most of it from report 2). Cases per year:
+    24 + 552 + 1 = 577. Hourly labour cost: the wage table's
     default row, Destatis 2024, 43.40 EUR.
       labour           0.50 x 577 x 43.40 = 12,520.90 EUR a year
     The team sets out-of-pocket costs of 12.00 EUR per case (postage, printing):
@@ -120,9 +121,7 @@ def test_the_dashboard_links_each_figure_to_its_factors(travel: Any, personas: A
     from django.test import Client
 
     theme, _reports = travel
-    more = [
-        make_report("Travel", "Each claim takes me 45 minutes, twice a month.") for _ in range(3)
-    ]
+    more = [make_report("Travel", "Each claim takes me 2 hours, twice a month.") for _ in range(3)]
     for report in more:
         found = estimate_impact(report.text)
         ReportAnalysis.objects.update_or_create(
