@@ -26,7 +26,9 @@ def demo_with_a_done_change() -> Theme:
     )
     for step in ("approved", "in_progress", "done"):
         actions.do_change_status(done, step, actor=triager)
-    report = done.report_links.first().report
+    link = done.report_links.first()
+    assert link is not None
+    report = link.report
     for answer in ("yes", "yes", "no"):
         notice = Notice.objects.create(kind="question", report=report, channel="receipt")
         FixFeedback.objects.create(notice=notice, change=done, answer=answer)
