@@ -10,13 +10,10 @@ class AnalysisConfig(AppConfig):
     label = "analysis"
 
     def ready(self) -> None:
-        from tapecut.analysis import actions, receivers, stages_config  # actions: job handlers
-        from tapecut.intake.signals import followup_created, report_created
+        # Job handlers (actions) and signal receivers register themselves on import.
+        from tapecut.analysis import actions, receivers, stages_config  # noqa: F401
 
-        report_created.connect(receivers.on_report_created, dispatch_uid="analysis.report")
-        followup_created.connect(receivers.on_followup_created, dispatch_uid="analysis.followup")
         stages_config.connect_signals()
-        del actions
         post_migrate.connect(_ensure_taxonomy, sender=self, dispatch_uid="analysis.taxonomy")
 
 

@@ -6,8 +6,5 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
-        from tapecut.insights import checks, receivers
-        from tapecut.intake.signals import report_created
-
-        report_created.connect(receivers.on_report_created, dispatch_uid="insights.unit")
-        del checks
+        # System checks and signal receivers register themselves on import.
+        from tapecut.insights import checks, receivers  # noqa: F401
