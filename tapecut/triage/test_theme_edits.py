@@ -67,6 +67,6 @@ def test_the_title_is_shown_in_the_readers_language(client_as: Any) -> None:
     theme.save()
     page = client_as("triager")
     german = page.get(f"/themes/{theme.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Taxiquittungen werden abgelehnt" in german
+    assert "Taxiquittungen werden abgelehnt" in german and "Dieses Thema bearbeiten" in german
     english = page.get(f"/themes/{theme.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Taxi receipts are refused" in english
