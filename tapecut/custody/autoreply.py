@@ -146,13 +146,7 @@ def _sender_vouched_for(report: Report, address: str) -> bool:
 
 
 def _reporter_address(report: Report) -> str:
-    reporter = report.reporter
-    if reporter is None:
-        return ""
-    address = (
-        reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
-    )
-    return "" if address.endswith("@" + identity.PLACEHOLDER_DOMAIN) else address
+    return identity.mail_address(report.reporter)
 
 
 def _original_message_id(report: Report) -> str:

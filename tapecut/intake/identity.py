@@ -99,6 +99,15 @@ def reveal(reporter: Reporter) -> dict[str, str]:
     return data
 
 
+def mail_address(reporter: Reporter | None) -> str:
+    """Where to write to a reporter: decrypted here, used once and never stored; empty for web
+    form and API reporters without an address (their placeholder never delivers)."""
+    if reporter is None:
+        return ""
+    address = reveal(reporter)["address"]
+    return "" if address.endswith("@" + PLACEHOLDER_DOMAIN) else address
+
+
 def visible_text(parsed: ParsedMessage, mode: str) -> tuple[str, str]:
     """The reporter's text and the folded quoted part, as the team may see them."""
     if mode == Mode.NAMED:

@@ -94,14 +94,7 @@ def stop_url(notice: Notice) -> str:
 
 def recipient_address(notice: Notice) -> str:
     """Where to write. Protected addresses are decrypted here, used once and never stored."""
-    reporter = notice.reporter or notice.report.reporter
-    if reporter is None:
-        return ""
-    address = (
-        reporter.address if reporter.mode == Mode.NAMED else identity.reveal(reporter)["address"]
-    )
-    # Web form and API reporters without an address carry a placeholder that never delivers.
-    return "" if address.endswith("@" + identity.PLACEHOLDER_DOMAIN) else address
+    return identity.mail_address(notice.reporter or notice.report.reporter)
 
 
 def deliver(notice_id: int) -> str:
