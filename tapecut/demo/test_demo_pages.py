@@ -4,6 +4,7 @@ shows a Python literal, in English or German, and German pages name categories i
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -29,8 +30,9 @@ def fast_hasher(settings):  # type: ignore[no-untyped-def]
 def test_no_page_shows_a_python_literal_after_the_demo(fast_hasher: None) -> None:
     do_import_demo()
     analyse_demo()
+    admin: Any
     admin, _password = do_reset_demo_admin("demo")
-    first = Report.objects.order_by("pk").first()
+    first = Report.objects.order_by("pk")[0]
     change = actions.do_create_change(title="Fewer signatures", actor=admin, reports=[first])
     actions.do_change_status(change, "approved", actor=admin)
     paths = ["/", "/inbox/", "/themes/", "/changes/", "/insights/", "/audit/", "/board/"]
@@ -54,6 +56,7 @@ def test_no_page_shows_a_python_literal_after_the_demo(fast_hasher: None) -> Non
 def test_german_pages_name_the_demo_categories_in_german(fast_hasher: None) -> None:
     do_import_demo()
     analyse_demo()
+    admin: Any
     admin, _password = do_reset_demo_admin("demo")
     # The filters and the bulk bar list every category; the rows show the ones suggested.
     used = Category.objects.filter(active=True).exclude(name_de="")

@@ -49,7 +49,7 @@ def demo_world() -> dict[str, Any]:
     )
     for status in ("approved", "in_progress"):
         actions.do_change_status(change, status, actor=ada)
-    report = FollowUp.objects.filter(author="team").first().report
+    report = FollowUp.objects.filter(author="team").select_related("report")[0].report
     return {"ada": ada, "report": report, "theme": theme, "change": change}
 
 
