@@ -7,47 +7,42 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 LINTED := tapecut conftest.py
 
-.PHONY: install demo-keys run demo test lint typecheck audit test-deps pytest pytest-pg clean
+.PHONY: install install-test run demo test lint typecheck audit test-deps pytest pytest-pg clean
 
-# One line per step, so a first start says what it is doing while pip works.
+TEST_STAMP := $(VENV)/.installed-test
+
+# One line per step, so a first start says what it is doing while pip works. `make run` installs
+# what Tapecut needs to run; the test tools (browser driver, linters, cloud SDKs) only come with
+# the targets that use them.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || { echo "[1/4] Creating the virtual environment in $(VENV) …"; $(PYTHON) -m venv $(VENV); }
-	@echo "[2/4] Installing Tapecut and its dependencies (a few minutes the first time) …"
+	@test -x $(BIN)/python || { echo "[1/3] Creating the virtual environment in $(VENV) …"; $(PYTHON) -m venv $(VENV); }
+	@echo "[2/3] Installing Tapecut and its dependencies (a few minutes the first time) …"
 	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip wheel setuptools
-	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	@$(BIN)/pip install -q --disable-pip-version-check -e .
 	@touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	@echo "Installing the test tools …"
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(TEST_STAMP)
+
 install: $(STAMP)
-
-# This machine's own identity keys for the demo (var/keys/, made once, readable by you alone),
-# so that identities are not protected by the development SECRET_KEY (tapecut.W010, W011).
-# A database made before the keys keeps its derived keys (new keys could not read it).
-KEYS := $(CURDIR)/var/keys
-with_keys = if [ -f $(KEYS)/identity-keys ]; then \
-	export TAPECUT_IDENTITY_KEYS_FILE=$(KEYS)/identity-keys TAPECUT_IDENTITY_HMAC_KEY_FILE=$(KEYS)/identity-hmac-key; fi;
-
-demo-keys: install
-	@if [ -f $(KEYS)/identity-keys ]; then echo "[3/4] Identity keys: $(KEYS)/ (already made)"; \
-	elif [ -f var/tapecut.sqlite3 ]; then echo "[3/4] Identity keys: the existing var/tapecut.sqlite3 keeps the keys derived from SECRET_KEY"; \
-	else echo "[3/4] Making this machine's identity keys in $(KEYS)/ …"; \
-	  mkdir -p $(KEYS) && chmod 700 $(KEYS) && umask 077 && \
-	  $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > $(KEYS)/identity-hmac-key && \
-	  $(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > $(KEYS)/identity-keys; fi
+install-test: $(TEST_STAMP)
 
 # Migrate, create the demo login, import the demo mailbox, serve; Ctrl-C stops everything.
-run: install demo-keys
-	@echo "[4/4] Starting the demo: database, login, sample reports, servers …"
-	@$(with_keys) $(BIN)/tapecut demo
+run: install
+	@echo "[3/3] Starting the demo: keys, database, login, sample reports, servers …"
+	@$(BIN)/tapecut demo
 
 # The same set-up without starting the servers.
-demo: install demo-keys
-	@$(with_keys) $(BIN)/tapecut demo --no-serve
+demo: install
+	@$(BIN)/tapecut demo --no-serve
 
-lint: install
+lint: install-test
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/ruff check $(LINTED)
 
-typecheck: install
+typecheck: install-test
 	$(BIN)/mypy tapecut
 
 # System packages some tests need (e.g. Dovecot for the IMAP tests), where a script names them.
@@ -63,14 +58,14 @@ define in_fresh_var_dir
 	status=$$?; rm -rf "$$d"; exit $$status
 endef
 
-pytest: install test-deps
+pytest: install-test test-deps
 	$(call in_fresh_var_dir,$(PYTEST))
 
-pytest-pg: install test-deps
+pytest-pg: install-test test-deps
 	$(call in_fresh_var_dir,scripts/with-postgres.sh $(PYTEST))
 
 # Known vulnerabilities in the installed packages (says loudly when the service is unreachable).
-audit: install
+audit: install-test
 	sh scripts/audit-deps.sh
 
 test: lint typecheck audit pytest pytest-pg
