@@ -11,6 +11,7 @@ cd "$DIR"
 export TAPECUT_WEB_PORT=${TAPECUT_WEB_PORT:-18765} TAPECUT_SMTP_PORT=${TAPECUT_SMTP_PORT:-12525}
 start=$(date +%s.%N)
 stamp() { printf '%7.1f s  %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$1"; }
+: > run.raw
 setsid make run > run.raw 2>&1 &
 pid=$!
 ( tail -n +1 -f run.raw | while IFS= read -r line; do stamp "$line"; done ) > run.log &
