@@ -37,6 +37,7 @@ def test_rename_move_merge_split_and_undo_from_the_theme_page(client_as: Any) ->
     )
     new = Theme.objects.get(title="Approvals")
     assert reply["Location"] == f"/themes/{new.pk}/" and theme_of(a_reports[0]) == new.pk
+    assert "Split · " in page.get(f"/themes/{a.pk}/").content.decode()  # undoable here too
 
     merge = ThemeEdit.objects.get(kind="merge")
     page.post(url, {"action": "undo", "edit": merge.pk})

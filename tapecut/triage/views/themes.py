@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -75,7 +75,10 @@ def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(report_count__gt=0)
         .only("id", "title", "keywords")
         .order_by("-report_count")[:300],
-        "edits": ThemeEdit.objects.filter(theme=theme).select_related("actor")[:10],
+        # Its own operations and those that changed it (a split made from it, a merge into it).
+        "edits": ThemeEdit.objects.filter(
+            Q(theme=theme) | Q(before__themes__has_key=str(theme.pk))
+        ).select_related("actor")[:10],
     }
     return render(request, "triage/theme.html", context)
 
