@@ -74,7 +74,7 @@ def test_link_and_remove_through_the_api(fake_ai):  # type: ignore[no-untyped-de
     url = f"/api/v1/changes/{change['id']}/reports"
     assert post(api, url, {"report_ids": [b.pk]}).json()["report_ids"] == [a.pk, b.pk]
     refused = post(api, f"{url}/remove", {"report_ids": [a.pk]})
-    assert refused.status_code == 400 and "why" in refused.json()["detail"]
+    assert refused.status_code == 400 and refused.json()["detail"]
     kept = post(api, f"{url}/remove", {"report_ids": [a.pk], "reason": "Another problem"})
     assert kept.json()["report_ids"] == [b.pk]
     owner = Client(HTTP_AUTHORIZATION=f"Bearer {do_create_token(people.owner)[1]}")

@@ -151,3 +151,14 @@ def test_the_dashboard_links_each_figure_to_its_factors(travel: Any, personas: A
     leader.force_login(personas.leader)
     leader.post(f"/insights/cost/themes/{theme.pk}/", {"factor": "out_of_pocket", "value": "9"})
     assert costs.theme_cost(theme).out_of_pocket.value == Decimal("3.50")  # leaders only read
+
+
+def test_german_wording_as_the_method_uses_it(travel: Any, personas: Any) -> None:
+    from django.test import Client
+
+    theme, _reports = travel
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(personas.leader)
+    page = client.get(f"/insights/cost/themes/{theme.pk}/").content.decode()
+    assert "Erfüllungsaufwand nach dem Standardkostenmodell" in page
+    assert "Zeitaufwand je Fall" in page and "Lohnkosten je Stunde" in page

@@ -61,7 +61,7 @@ def test_notices_go_exactly_to_linked_reporters_and_merged_duplicates(travel, pe
 
 def test_removing_needs_a_reason_is_audited_and_is_not_proposed_again(travel, personas):  # type: ignore[no-untyped-def]
     change, gone = travel["change"], travel["first"][1]
-    with pytest.raises(actions.TriageError, match="why"):
+    with pytest.raises(actions.TriageError):  # the message is in the active language
         actions.do_unlink_reports(change, [gone], actor=personas.triager, reason=" ")
     removed = actions.do_unlink_reports(
         change, [gone], actor=personas.triager, reason="About hotels, not forms"
