@@ -26,6 +26,9 @@ from tapecut.devtools import smtpenv
 SQLITE_NAME = "tapecut.sqlite3"
 MARKER = re.compile(rb"^X-Bench-Seq: (\S+)\r?$", re.MULTILINE)
 WORKER_STARTED = re.compile(r"worker (\S+) started")
+# Seconds: the bound on anything a fault test waits for (a process to start, mail to be parsed).
+# Generous, so that a busy machine only makes a test slower; only a hang gets near it.
+DEADLINE = 300.0
 
 
 def child_env(var_dir: Path, database_url: str = "", **extra: str) -> dict[str, str]:
@@ -100,7 +103,7 @@ class Installation:
         return port
 
     def wait_smtpd(self, name: str, port: int) -> None:
-        if not smtpenv.wait_for_port(port, timeout=60):
+        if not smtpenv.wait_for_port(port, timeout=DEADLINE):
             raise RuntimeError(f"smtpd {name} did not come up:\n{self.log(name)}")
 
     def worker(
@@ -113,7 +116,7 @@ class Installation:
         return proc
 
     def wait_worker(self, name: str) -> str:
-        wait_for(lambda: self.worker_id(name) is not None, 60, f"worker {name} to start")
+        wait_for(lambda: self.worker_id(name) is not None, DEADLINE, f"worker {name} to start")
         return str(self.worker_id(name))
 
     def worker_id(self, name: str) -> str | None:

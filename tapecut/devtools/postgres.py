@@ -69,7 +69,7 @@ class ThrowawayPostgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgres://postgres:{self.password}@127.0.0.1:{self.port}/{database}"
 
-    def _run(self, *args: str, check: bool = True, timeout: float = 120) -> Any:
+    def _run(self, *args: str, check: bool = True, timeout: float = 400) -> Any:
         command = [str(self.bin / args[0]), *args[1:]]
         if self._as_root:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
@@ -124,7 +124,7 @@ class ThrowawayPostgres:
             str(log),
             "-w",
             "-t",
-            "60",
+            "300",
             "-o",
             self._options(),
             "start",

@@ -17,8 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tapecut.devtools import smtpenv
+from tapecut.devtools.installation import DEADLINE
 
 RETRY_PAUSE = 0.05
+# A reply slower than this counts as a broken link (the client retries): far beyond a busy machine.
+REPLY_SECONDS = 120
 # Meaning "the connection broke" in the reply log (not an SMTP code).
 NO_REPLY = 0
 
@@ -72,11 +75,11 @@ class Flood:
             thread.start()
         return self
 
-    def stop(self, timeout: float = 60.0) -> None:
+    def stop(self, timeout: float = DEADLINE) -> None:
         self._stop.set()
         self.join(timeout)
 
-    def join(self, timeout: float = 60.0) -> None:
+    def join(self, timeout: float = DEADLINE) -> None:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.1, deadline - time.monotonic()))
@@ -131,7 +134,7 @@ class Flood:
         while True:
             tried = time.monotonic()
             try:
-                smtp = smtp or smtpenv.connect(port, timeout=30)
+                smtp = smtp or smtpenv.connect(port, timeout=REPLY_SECONDS)
                 code = send(smtp, sender, raw)
             except (smtplib.SMTPException, OSError):
                 code = NO_REPLY

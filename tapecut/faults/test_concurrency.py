@@ -11,7 +11,7 @@ import signal
 
 import pytest
 
-from tapecut.devtools.installation import Installation, wait_for
+from tapecut.devtools.installation import DEADLINE, Installation, wait_for
 from tapecut.faults.flood import Flood
 
 pytestmark = pytest.mark.slow
@@ -36,10 +36,10 @@ def test_two_receivers_and_two_workers_store_and_parse_everything_once(
     twice.join()
     split.join()
     total = 2 * CLIENTS * PER_CLIENT
-    wait_for(lambda: _parsed(inst) == total, 90, f"{total} messages parsed")
+    wait_for(lambda: _parsed(inst) == total, DEADLINE, f"{total} messages parsed")
     for proc in workers.values():
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) == 0
+        assert proc.wait(DEADLINE) == 0
 
     # Stored once: every message acknowledged (twice for the "twice" flood), none duplicated.
     acked = twice.acknowledged() | split.acknowledged()

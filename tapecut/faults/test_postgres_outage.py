@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tapecut.devtools.installation import Installation, wait_for
+from tapecut.devtools.installation import DEADLINE, Installation, wait_for
 from tapecut.devtools.postgres import ThrowawayPostgres
 from tapecut.faults.flood import Flood
 
@@ -23,7 +23,6 @@ pytestmark = pytest.mark.slow
 STORED_BEFORE = 20
 REFUSED_WHILE_DOWN = 8
 STORED_AFTER = 20
-DEADLINE = 180  # seconds: only a broken receiver (or a stalled machine) gets near it
 
 
 def test_smtpd_answers_451_while_postgres_is_down_and_recovers_by_itself(

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from tapecut.devtools import smtpenv
-from tapecut.devtools.installation import MARKER, wait_for
+from tapecut.devtools.installation import DEADLINE, MARKER, wait_for
 from tapecut.faults.flood import Flood
 from tapecut.intake.models import InboundMessage
 from tapecut.intake.smtp_server import ServerThread
@@ -21,7 +21,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 RATE_PER_MINUTE = 60
 BURST = 5
-DEADLINE = 120  # seconds: generous, only a broken receiver gets near it
 
 
 def test_a_flooding_sender_is_throttled_and_the_others_are_not(settings) -> None:

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from tapecut.devtools.installation import Installation, wait_for
+from tapecut.devtools.installation import DEADLINE, Installation, wait_for
 from tapecut.faults.child import reporter
 from tapecut.faults.slowmail import outbox_recipients
 
@@ -41,7 +41,7 @@ def test_a_job_killed_mid_send_is_taken_over_and_no_mail_goes_out_twice(
     first = inst.start(
         "worker-1", ["tapecut.faults.child", "seed", str(REPORTS), *KINDS], FAULTS_MAIL_STALL_AT="2"
     )
-    wait_for(lambda: marks.is_dir() and len(list(marks.iterdir())) == 2, 60, "the 2nd mail")
+    wait_for(lambda: marks.is_dir() and len(list(marks.iterdir())) == 2, DEADLINE, "the 2nd mail")
     first.send_signal(signal.SIGKILL)
     first.wait()
     first_id = inst.worker_id("worker-1")
@@ -52,9 +52,9 @@ def test_a_job_killed_mid_send_is_taken_over_and_no_mail_goes_out_twice(
     assert [kind for _id, kind in orphaned] == ["triage.send_notice"]
 
     second = inst.worker("worker-2", KINDS)
-    wait_for(lambda: _pending(inst) == 0, 60, "the second worker to finish every job")
+    wait_for(lambda: _pending(inst) == 0, DEADLINE, "the second worker to finish every job")
     second.send_signal(signal.SIGTERM)
-    assert second.wait(30) == 0
+    assert second.wait(DEADLINE) == 0
 
     # The second worker took the orphaned job over and finished it.
     [(state, claimed_by)] = inst.rows(
