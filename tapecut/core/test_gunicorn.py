@@ -16,7 +16,7 @@ from tapecut.core.gunicorn_conf import private_path
 
 pytestmark = pytest.mark.slow
 
-START_SECONDS = 120
+START_SECONDS = 300  # generous: a busy machine makes the test slower, not red
 
 
 def _free_port() -> int:
@@ -40,7 +40,7 @@ def _get(port: int, path: str) -> int:
         headers={"User-Agent": "LeakAgent/9.9", "X-Forwarded-For": "198.51.100.23"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with urllib.request.urlopen(request, timeout=START_SECONDS) as answer:
             return int(answer.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
@@ -92,7 +92,12 @@ def test_no_client_address_in_the_access_log_and_workers_die_with_the_master(tmp
         _wait(lambda: len(_children(master.pid)) == 2, START_SECONDS, "two workers", log)
         assert _get(port, "/receipt/") == 200
         assert _get(port, "/follow/secret-follow-token/") in (200, 404)
-        _wait(lambda: "/follow/[token]/" in log.read_text(), 30, "the access log lines", log)
+        _wait(
+            lambda: "/follow/[token]/" in log.read_text(),
+            START_SECONDS,
+            "the access log lines",
+            log,
+        )
         workers = _children(master.pid)
         assert len(workers) == 2
         access = [line for line in log.read_text().splitlines() if '"GET ' in line]
@@ -101,13 +106,13 @@ def test_no_client_address_in_the_access_log_and_workers_die_with_the_master(tmp
             assert not any(needle in line for line in access), (needle, access)
 
         master.send_signal(signal.SIGKILL)
-        master.wait(timeout=30)
-        _wait(lambda: not any(_alive(w) for w in workers), 30, "the workers gone", log)
-        _wait(lambda: _can_bind(port), 30, "the port free again", log)
+        master.wait(timeout=START_SECONDS)
+        _wait(lambda: not any(_alive(w) for w in workers), START_SECONDS, "the workers gone", log)
+        _wait(lambda: _can_bind(port), START_SECONDS, "the port free again", log)
     finally:
         if master.poll() is None:
             master.kill()
-            master.wait(timeout=30)
+            master.wait(timeout=START_SECONDS)
         for pid in workers:  # only if the test failed: they are gone otherwise
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)

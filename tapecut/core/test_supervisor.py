@@ -40,7 +40,7 @@ def test_a_child_that_dies_is_started_again_after_a_pause():
     child = sup.children[0]
     first = child.proc
     assert first is not None
-    first.wait(timeout=30)
+    first.wait(timeout=300)
     sup.tick()
     assert child.proc is None  # waiting out the pause
     assert child.next_start == clock.now + 2.0
@@ -93,7 +93,7 @@ def test_children_get_their_own_process_group_so_ctrl_c_reaches_only_the_supervi
         assert os.getpgid(proc.pid) == proc.pid != os.getpgid(0)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=300)
 
 
 def test_processes_started_by_the_scheduler_are_stopped_too():
@@ -113,7 +113,7 @@ def test_the_pause_grows_for_crash_loops_and_resets_after_a_healthy_run(ran, exp
     child = sup.children[0]
     child.backoff = 2.0
     assert child.proc is not None
-    child.proc.wait(timeout=30)
+    child.proc.wait(timeout=300)
     clock.now += ran
     sup.tick()
     assert child.backoff == expected

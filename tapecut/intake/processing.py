@@ -6,7 +6,9 @@ The parse job queued by ``storing`` is handled here; importing this module regis
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,6 +29,7 @@ from tapecut.intake.models import (
     MessageRef,
     Mode,
     Report,
+    Reporter,
 )
 from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message
 from tapecut.intake.signals import followup_created, report_created
@@ -61,10 +64,14 @@ def do_process_inbound(msg: InboundMessage, *, final: bool = False) -> Outcome:
         if given_up is None:
             raise
         return given_up
+    held = _held.get()
+    mark = len(held) if held is not None else 0
     try:
         with transaction.atomic():
             return _apply(msg, parsed)
     except Exception as exc:
+        if held is not None:
+            del held[mark:]  # as Django forgets on_commit hooks of a rolled-back savepoint
         # Storing the result failed (ours, e.g. the database went away): retry, but never leave
         # the message pending for ever once the attempts are used up.
         given_up = _attempt_failed(msg, exc, final, "Tapecut could not record this message")
@@ -114,12 +121,40 @@ def _apply(msg: InboundMessage, parsed: ParsedMessage) -> Outcome:
     if report is not None:
         followup = _create_followup(msg, parsed, report)
         _finish(msg, InboundMessage.Outcome.REPLY, f"follow-up on report {report.pk}")
-        transaction.on_commit(lambda: followup_created.send(FollowUp, followup=followup))
+        after_commit(lambda: followup_created.send(FollowUp, followup=followup))
         return Outcome("reply", report_id=report.pk, followup_id=followup.pk)
     report = _create_report(msg, parsed)
     _finish(msg, InboundMessage.Outcome.REPORT, "")
-    transaction.on_commit(lambda: report_created.send(Report, report=report))
+    after_commit(lambda: report_created.send(Report, report=report))
     return Outcome("report", report_id=report.pk)
+
+
+# Set by ``sending_in_transaction``: the signals wait there instead of for the commit.
+_held: ContextVar[list[Callable[[], Any]] | None] = ContextVar("tapecut_held_signals", default=None)
+
+
+def after_commit(send: Callable[[], Any]) -> None:
+    """Send a signal once this message's transaction is committed (or where a batch says)."""
+    held = _held.get()
+    if held is None:
+        transaction.on_commit(send)
+    else:
+        held.append(send)
+
+
+@contextmanager
+def sending_in_transaction() -> Iterator[list[Callable[[], Any]]]:
+    """Hold the signals of what is processed inside; send them at the end, still inside the
+    caller's transaction (``tapecut import``: a batch commits once with what its receivers
+    queue, instead of a commit per receiver per report after it). Nothing is sent on error."""
+    held: list[Callable[[], Any]] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+    for send in held:
+        send()
 
 
 def _finish(msg: InboundMessage, outcome: str, reason: str) -> Outcome:
@@ -164,8 +199,17 @@ def _create_report(msg: InboundMessage, parsed: ParsedMessage) -> Report:
     reporter = identity.resolve_reporter(
         parsed.from_address, parsed.from_name, msg.mode, msg.channel
     )
+    report = build_report(msg, parsed, reporter)
+    report.save(force_insert=True)
+    _add_refs(report, [parsed.message_id])
+    _store_attachments(msg, parsed, report)
+    return report
+
+
+def build_report(msg: InboundMessage, parsed: ParsedMessage, reporter: Reporter | None) -> Report:
+    """The report a message makes, unsaved (``parsed`` as ``identity.for_storage`` left it)."""
     text, quoted = identity.visible_text(parsed, msg.mode)
-    report = Report.objects.create(
+    return Report(
         inbound=msg,
         reporter=reporter,
         mode=msg.mode,
@@ -183,9 +227,6 @@ def _create_report(msg: InboundMessage, parsed: ParsedMessage) -> Report:
         is_demo=bool(msg.envelope_extra.get("demo")),
         received_at=parsed_time(parsed, msg),
     )
-    _add_refs(report, [parsed.message_id])
-    _store_attachments(msg, parsed, report)
-    return report
 
 
 def parsed_time(parsed: ParsedMessage, msg: InboundMessage) -> Any:

@@ -72,12 +72,14 @@ def do_store_inbound(
 
 @dataclass(frozen=True)
 class Arrival:
-    """One message as a channel received it, for ``do_store_inbound_many``."""
+    """One message as a channel received it, for ``do_store_inbound_many`` and ``store_many``."""
 
     raw: bytes
     channel: str
     envelope_from: str = ""
     envelope_to: tuple[str, ...] = ()
+    mode: str | None = None
+    extra: dict[str, Any] | None = None
 
 
 def do_store_inbound_many(arrivals: list[Arrival]) -> list[tuple[int, bool] | Exception]:
@@ -86,39 +88,48 @@ def do_store_inbound_many(arrivals: list[Arrival]) -> list[tuple[int, bool] | Ex
     Call it inside one transaction; per message the result is ``(id, new)`` or the exception
     that kept it from being stored (e.g. ``StoreFull``). A database error is raised for all.
     """
+    return [r if isinstance(r, Exception) else (r[0].pk, r[1]) for r in store_many(arrivals)]
+
+
+def store_many(
+    arrivals: list[Arrival], *, enqueue: bool = True
+) -> list[tuple[InboundMessage, bool] | Exception]:
+    """``do_store_inbound_many`` with the messages themselves (those stored before as they are).
+
+    Bytes that arrive twice are stored once: the second gets the first's message, not new.
+    """
     built: list[InboundMessage | Exception] = []
     for a in arrivals:
         try:
-            msg = _build_inbound(a.raw, a.channel, a.envelope_from, list(a.envelope_to), None, None)
+            msg = _build_inbound(
+                a.raw, a.channel, a.envelope_from, list(a.envelope_to), a.mode, a.extra
+            )
             _put_large(msg)
             built.append(msg)
         except storage.StoreFull as exc:
             built.append(exc)
     digests = {m.sha256 for m in built if isinstance(m, InboundMessage)}
-    known = dict(
-        InboundMessage.objects.filter(sha256__in=digests).order_by().values_list("sha256", "pk")
-    )
+    stored = InboundMessage.objects.filter(sha256__in=digests).defer("raw_inline").order_by()
+    known = {m.sha256: m for m in stored}
     fresh: dict[str, InboundMessage] = {}
     for m in built:
         if isinstance(m, InboundMessage) and m.sha256 not in known and m.sha256 not in fresh:
             fresh[m.sha256] = m
-    created = InboundMessage.objects.bulk_create(list(fresh.values()))
-    now = timezone.now()
-    Job.objects.bulk_create(
-        Job(kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now)
-        for m in created
-    )
-    new_ids = {m.sha256: m.pk for m in created}
-    seen: set[str] = set()
-    results: list[tuple[int, bool] | Exception] = []
+    InboundMessage.objects.bulk_create(list(fresh.values()))
+    if enqueue:
+        now = timezone.now()
+        Job.objects.bulk_create(
+            Job(kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now)
+            for m in fresh.values()
+        )
+    results: list[tuple[InboundMessage, bool] | Exception] = []
     for m in built:
         if not isinstance(m, InboundMessage):
             results.append(m)
-        elif m.sha256 in new_ids and m.sha256 not in seen:
-            seen.add(m.sha256)
-            results.append((new_ids[m.sha256], True))
+        elif fresh.get(m.sha256) is m:
+            results.append((m, True))
         else:
-            results.append((known.get(m.sha256) or new_ids[m.sha256], False))
+            results.append((known.get(m.sha256) or fresh[m.sha256], False))
     return results
 
 

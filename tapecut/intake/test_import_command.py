@@ -190,8 +190,8 @@ def failing_on_third(exc: BaseException, real):
 def test_a_full_store_stops_the_import_and_keeps_what_was_committed(corpus, monkeypatch):
     command = import_command_module()
     monkeypatch.setattr(command, "BATCH_MESSAGES", 1)  # commit after every message
-    store = failing_on_third(StoreFull(28, "message store is full"), command.do_store_inbound)
-    monkeypatch.setattr(command, "do_store_inbound", store)
+    store = failing_on_third(StoreFull(28, "message store is full"), command.store_many)
+    monkeypatch.setattr(command, "store_many", store)
     out = StringIO()
     with pytest.raises(CommandError, match="Run the import again to go on"):
         call_command("import", str(corpus), "--json", stdout=out)
@@ -206,7 +206,7 @@ def test_ctrl_c_reports_what_was_imported(corpus, monkeypatch):
     command = import_command_module()
     monkeypatch.setattr(command, "BATCH_MESSAGES", 1)
     monkeypatch.setattr(
-        command, "do_store_inbound", failing_on_third(KeyboardInterrupt(), command.do_store_inbound)
+        command, "store_many", failing_on_third(KeyboardInterrupt(), command.store_many)
     )
     out = StringIO()
     with pytest.raises(CommandError, match="interrupted"):

@@ -13,6 +13,8 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
+from tapecut.devtools.installation import DEADLINE
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -20,7 +22,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def connect(port: int, timeout: float = 20.0) -> smtplib.SMTP:
+def connect(port: int, timeout: float = DEADLINE) -> smtplib.SMTP:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -47,7 +49,7 @@ def test_smtpd_serves_and_stops_on_sigterm(tmp_path) -> None:
         assert smtp.ehlo()[0] == 250
         assert smtp.rcpt("x@y.z")[0] == 503  # RCPT before MAIL: a real SMTP dialogue
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=DEADLINE) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -1,0 +1,188 @@
+"""Processing many stored messages with a handful of statements (``tapecut import``).
+
+The outcome is the one ``processing.do_process_inbound`` gives each message on its own; only the
+writes are gathered. The common case, a new report that answers nothing, is written for the
+whole group at once: one query for the known reporters, one insert for the reports, one for
+their Message-IDs, one update for the messages. Everything else (a reply or a message that
+could be one, an attachment, a parser failure) goes through ``do_process_inbound`` one at a
+time, after what came before it has been written, so that threading sees the same reports as
+in a message-by-message run. Run it inside the caller's transaction, within
+``processing.sending_in_transaction``: a crash loses the whole batch, never part of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from tapecut.core import crypto
+from tapecut.intake import identity, processing
+from tapecut.intake.models import InboundMessage, MessageRef, Mode, Report, Reporter
+from tapecut.intake.parsing import MessageRejected, ParsedMessage
+from tapecut.intake.signals import report_created
+from tapecut.intake.storing import raw_bytes
+
+log = logging.getLogger(__name__)
+Outcome = processing.Outcome
+_UPDATED = ["state", "outcome", "reason", "message_id", "parsed_at"]
+
+
+@dataclass
+class _Group:
+    """New reports waiting to be written together, and messages that need no report."""
+
+    reports: list[tuple[InboundMessage, ParsedMessage]] = field(default_factory=list)
+    finished: list[InboundMessage] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.reports) + len(self.finished)
+
+
+def do_process_many(msgs: list[InboundMessage]) -> list[Outcome]:
+    """Process each pending message (``final``: what cannot be understood is quarantined)."""
+    outcomes: dict[int, Outcome] = {}
+    group = _Group()
+    for msg in msgs:
+        if msg.state != InboundMessage.State.PENDING:
+            outcomes[msg.pk] = Outcome(msg.outcome or msg.state, reason=msg.reason)
+            continue
+        parsed = _parse(msg)
+        if isinstance(parsed, MessageRejected):
+            _finish(group, msg, InboundMessage.State.QUARANTINED, "", str(parsed))
+        elif parsed is None or (parsed.is_report and not _plain_new_report(parsed, msg)):
+            _flush(group, outcomes)  # a reply may answer a report of this very batch
+            outcomes[msg.pk] = processing.do_process_inbound(msg, final=True)
+        elif not parsed.is_report:
+            msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
+            _finish(group, msg, InboundMessage.State.PARSED, "non_report", parsed.non_report_reason)
+        else:
+            group.reports.append((msg, identity.for_storage(parsed, msg.mode)))
+    _flush(group, outcomes)
+    return [outcomes[msg.pk] for msg in msgs]
+
+
+def _parse(msg: InboundMessage) -> ParsedMessage | MessageRejected | None:
+    """The parsed message, the parser's refusal, or None where the parser itself failed."""
+    try:
+        return processing.parse_message(raw_bytes(msg))
+    except MessageRejected as exc:
+        return exc
+    except Exception:
+        return None  # do_process_inbound parses again and quarantines it with the error
+
+
+def _plain_new_report(parsed: ParsedMessage, msg: InboundMessage) -> bool:
+    """A report that answers nothing and brings no attachment: the case written in bulk."""
+    refs = parsed.in_reply_to or any(parsed.references)
+    maybe_reply = parsed.is_reply and parsed.thread_subject and parsed.from_address
+    return not (refs or maybe_reply or parsed.attachments)
+
+
+def _finish(group: _Group, msg: InboundMessage, state: str, outcome: str, reason: str) -> None:
+    msg.state, msg.outcome, msg.reason = state, outcome, reason[:5000]
+    msg.parsed_at = timezone.now()
+    group.finished.append(msg)
+
+
+def _flush(group: _Group, outcomes: dict[int, Outcome]) -> None:
+    if not group:
+        return
+    try:
+        with transaction.atomic():
+            reports = _write_reports(group.reports)
+    except (OperationalError, InterfaceError):
+        raise  # the database itself is failing: stop rather than quarantine everything
+    except Exception:
+        # Our bug somewhere in the group: one at a time, so that only its message is quarantined.
+        log.exception("writing %d reports together failed; one at a time", len(group.reports))
+        reports = []
+        for msg, _parsed in group.reports:
+            msg.state, msg.outcome, msg.reason = InboundMessage.State.PENDING, "", ""
+            outcomes[msg.pk] = processing.do_process_inbound(msg, final=True)
+    for report in reports:
+        assert report.inbound is not None
+        _finish(group, report.inbound, InboundMessage.State.PARSED, "report", "")
+        outcomes[report.inbound.pk] = Outcome("report", report_id=report.pk)
+        processing.after_commit(_sender(report))
+    _update_states(group.finished)
+    for msg in group.finished:
+        outcomes.setdefault(msg.pk, Outcome(msg.outcome or msg.state, reason=msg.reason))
+        if msg.state == InboundMessage.State.QUARANTINED:
+            log.info("quarantined inbound %s: %s", msg.pk, msg.reason[:200])
+    group.reports, group.finished = [], []
+
+
+def _sender(report: Report) -> Callable[[], object]:
+    return lambda: report_created.send(Report, report=report)
+
+
+def _update_states(msgs: list[InboundMessage]) -> None:
+    """One UPDATE statement run for every message (bulk_update builds a CASE per column and
+    row, which costs more than the rows it writes)."""
+    if not msgs:
+        return
+    meta = InboundMessage._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if f.name in _UPDATED]
+    fields.sort(key=lambda f: _UPDATED.index(f.name))
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model, values bound
+    rows = [
+        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
+        for m in msgs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _write_reports(pending: list[tuple[InboundMessage, ParsedMessage]]) -> list[Report]:
+    reporters = _reporters([(parsed, msg.mode, msg.channel) for msg, parsed in pending])
+    reports = []
+    for (msg, parsed), reporter in zip(pending, reporters, strict=True):
+        msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
+        reports.append(processing.build_report(msg, parsed, reporter))
+    Report.objects.bulk_create(reports)
+    _add_refs(reports)
+    return reports
+
+
+def _reporters(senders: list[tuple[ParsedMessage, str, str]]) -> list[Reporter | None]:
+    """``identity.resolve_reporter`` for each sender, with one query for the known named ones."""
+    digests = [
+        crypto.keyed_hash(p.from_address)
+        if mode == Mode.NAMED and _named_address(p.from_address)
+        else ""
+        for p, mode, _channel in senders
+    ]
+    wanted = {d for d in digests if d}
+    known = {
+        r.address_hmac: r
+        for r in Reporter.objects.filter(address_hmac__in=wanted, mode=Mode.NAMED).order_by()
+    }
+    out: list[Reporter | None] = []
+    for (parsed, mode, channel), digest in zip(senders, digests, strict=True):
+        found = known.get(digest) if digest else None
+        if found is None or (parsed.from_name and not found.display_name):
+            found = identity.resolve_reporter(parsed.from_address, parsed.from_name, mode, channel)
+            if digest and found is not None:
+                found.display_name = found.display_name or parsed.from_name[:200]
+                known[digest] = found
+        out.append(found)
+    return out
+
+
+def _named_address(address: str) -> bool:
+    return bool(address) and not address.endswith("@" + identity.PLACEHOLDER_DOMAIN)
+
+
+def _add_refs(reports: list[Report]) -> None:
+    """One MessageRef per new Message-ID (the first report that brings it keeps it)."""
+    ids = {r.message_id: r for r in reversed(reports) if r.message_id}
+    taken = set(MessageRef.objects.filter(message_id__in=ids).values_list("message_id", flat=True))
+    MessageRef.objects.bulk_create(
+        MessageRef(message_id=mid, report=report) for mid, report in ids.items() if mid not in taken
+    )

@@ -1,0 +1,132 @@
+"""``tapecut import`` in batches: what message by message leaves, and all or nothing per batch."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tapecut.core.models import Job
+from tapecut.intake.models import FollowUp, InboundMessage, MessageRef, Report, Reporter
+from tapecut.intake.signals import report_created
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+command = importlib.import_module("tapecut.intake.management.commands.import")
+ANALYSE_JOB = "analysis.report"  # what analysis queues for each new report
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(path: Path) -> dict:
+    out = StringIO()
+    call_command("import", str(path), "--json", stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def message(n: int, *, sender: str, extra: str = "", subject: str = "") -> bytes:
+    return (
+        f"From: Person {sender} <{sender}@example.org>\r\nTo: mailbox@example.org\r\n"
+        f"Subject: {subject or f'Form {n} asks twice'}\r\nMessage-ID: <m{n}@example.org>\r\n"
+        f"Date: Mon, 5 Jan 2026 10:{n:02d}:00 +0100\r\n{extra}\r\n"
+        f"Form {n} asks for the same number twice; it costs me ten minutes a week.\r\n"
+    ).encode()
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """Reports from repeat senders, a reply to a report of the same batch, and the fixtures."""
+    folder = tmp_path / "mixed"
+    shutil.copytree(FIXTURES, folder)
+    for n in range(12):
+        (folder / f"r{n:02d}.eml").write_bytes(message(n, sender=f"s{n % 3}"))
+    reply = message(
+        40, sender="s1", subject="Re: Form 4 asks twice", extra="In-Reply-To: <m4@example.org>\r\n"
+    )
+    (folder / "r40-reply.eml").write_bytes(reply)
+    (folder / "r41-after-reply.eml").write_bytes(message(41, sender="s9"))
+    return folder
+
+
+def snapshot() -> dict:
+    """What an import leaves behind, without ids or times that differ between two runs."""
+    reports = sorted(
+        (r.subject, r.text, r.language, r.message_id, r.reporter.address if r.reporter else "")
+        for r in Report.objects.select_related("reporter")
+    )
+    messages = sorted(
+        (m.sha256, m.state, m.outcome, re.sub(r"\d+", "N", m.reason), m.message_id)
+        for m in InboundMessage.objects.all()
+    )
+    followups = sorted(
+        (f.report.subject, f.text) for f in FollowUp.objects.select_related("report")
+    )
+    refs = sorted(MessageRef.objects.values_list("message_id", "report__subject"))
+    jobs = sorted(Job.objects.values_list("kind", flat=True))
+    return {
+        "reports": reports,
+        "messages": messages,
+        "followups": followups,
+        "refs": refs,
+        "jobs": jobs,
+        "reporters": sorted(Reporter.objects.values_list("address", "display_name")),
+    }
+
+
+def test_batches_leave_what_one_message_at_a_time_leaves(mixed: Path, monkeypatch) -> None:
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 1)
+    one_by_one = run_import(mixed)
+    expected = snapshot()
+    for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
+        model.objects.all().delete()
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 100)
+    batched = run_import(mixed)
+
+    timing = {"seconds", "cpu_seconds", "msgs_per_s"}
+    assert {k: v for k, v in batched.items() if k not in timing} == {
+        k: v for k, v in one_by_one.items() if k not in timing
+    }
+    assert batched["replies"] == 2  # the fixture's own reply, and the one to report 4
+    assert snapshot() == expected
+    assert FollowUp.objects.get(text__contains="Form 40").report.subject == "Form 4 asks twice"
+
+
+def test_a_crash_mid_batch_keeps_nothing_of_it_and_the_next_run_imports_all_once(
+    mixed: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 8)
+    seen: list[int] = []
+
+    def crash_on_the_tenth(sender, report, **kwargs) -> None:
+        seen.append(report.pk)
+        if len(seen) == 10:
+            raise SystemExit("killed")  # as abrupt as it gets inside Python
+
+    report_created.connect(crash_on_the_tenth, dispatch_uid="test.crash")
+    try:
+        with pytest.raises(SystemExit):
+            run_import(mixed)
+    finally:
+        report_created.disconnect(dispatch_uid="test.crash")
+    # The first batch is committed whole; of the second, in which it crashed, nothing is.
+    first = set(InboundMessage.objects.values_list("pk", flat=True))
+    assert len(first) == 8 - 1  # the fixtures hold the same bytes twice
+    assert Report.objects.filter(inbound_id__in=first).count() == Report.objects.count()
+    assert not InboundMessage.objects.filter(state=InboundMessage.State.PENDING).exists()
+
+    summary = run_import(mixed)
+    assert summary["already_stored"] == 8
+    assert InboundMessage.objects.count() == summary["messages"] - 1
+    assert Report.objects.count() + FollowUp.objects.count() + summary["non_reports"] <= (
+        InboundMessage.objects.count()
+    )
+    # Each report once, with one analysis job.
+    analysed = Job.objects.filter(kind=ANALYSE_JOB)
+    assert sorted(j.payload["report_id"] for j in analysed) == sorted(
+        Report.objects.values_list("pk", flat=True)
+    )
