@@ -11,14 +11,14 @@ reporters who answered "yes, it fixed it". Worked example: docs/insights.md.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.impact_patterns import MAX_HOURS_PER_REPORT_YEAR
@@ -117,10 +117,12 @@ def _cases(cases: list[Case]) -> Factor:
     return Factor(Name.CASES_PER_YEAR, money(total), source, "reports")
 
 
-def wage_for(units: Iterable[str]) -> Factor:
+def wage_for(units: Iterable[str], rates: list[WageRate] | None = None) -> Factor:
+    """The row of the unit most reporters belong to, else the default row."""
+    rates = list(WageRate.objects.all()) if rates is None else rates
     common = [u for u, _n in Counter(u for u in units if u).most_common(1)]
-    rate = WageRate.objects.filter(unit__in=common).first() if common else None
-    rate = rate or WageRate.objects.filter(is_default=True).first()
+    rate = next((r for r in rates if common and r.unit == common[0]), None)
+    rate = rate or next((r for r in rates if r.is_default), None)
     if rate is None:
         return Factor(Name.HOURLY_COST, Decimal(0), "no row in the wage table", "none")
     where = f", unit {rate.unit}" if rate.unit else ""
@@ -141,11 +143,13 @@ def _team(factor: Factor, overrides: dict[str, CostFactor]) -> Factor:
 Row = tuple[int, dict[str, Any], str, float | None]
 
 
-def model_of(rows: list[Row], overrides: dict[str, CostFactor]) -> CostModel:
+def model_of(
+    rows: list[Row], overrides: dict[str, CostFactor], rates: list[WageRate] | None = None
+) -> CostModel:
     """The cost model of (report id, impact, reporter's unit, hours) rows, the team's first."""
     cases = [case_of(pk, impact or {}, hours) for pk, impact, _unit, hours in rows]
     none = Factor(Name.OUT_OF_POCKET, Decimal(0), "none named; the team can set it", "none")
-    found = [_time(cases), _cases(cases), wage_for(r[2] for r in rows), none]
+    found = [_time(cases), _cases(cases), wage_for((r[2] for r in rows), rates), none]
     t, n, w, oop = (_team(f, overrides) for f in found)
     return CostModel(t, n, w, oop, settings.TAPECUT_CURRENCY)
 
@@ -176,9 +180,20 @@ class Saving:
 
 def change_saving(change: Change) -> Saving:
     reports = linked.change_reports(change)
-    analyses = ReportAnalysis.objects.filter(report__in=reports)
-    overrides = overrides_for(change=change)
-    model = model_of(_rows(analyses), overrides)
+    rows = _rows(ReportAnalysis.objects.filter(report__in=reports))
+    answers = FixFeedback.objects.filter(change=change).values("answer").annotate(k=Count("id"))
+    counts = {row["answer"]: row["k"] for row in answers}
+    return saving_of(change, rows, overrides_for(change=change), counts)
+
+
+def saving_of(
+    change: Change,
+    rows: list[Row],
+    overrides: dict[str, CostFactor],
+    answers: dict[str, int],
+    rates: list[WageRate] | None = None,
+) -> Saving:
+    model = model_of(rows, overrides, rates)
     whole = model.time_per_case
     saved = Factor(
         Name.TIME_SAVED, whole.value, f"all of the time per case ({whole.source})", whole.origin
@@ -186,10 +201,8 @@ def change_saving(change: Change) -> Saving:
     saved = _team(saved, overrides)
     n, w = model.cases_per_year.value, model.hourly_cost.value
     expected = money(n * saved.value * w) + model.out_of_pocket_per_year
-    answers = FixFeedback.objects.filter(change=change).values("answer").annotate(k=Count("id"))
-    counts = {row["answer"]: row["k"] for row in answers}
-    asked = counts.get("yes", 0) + counts.get("no", 0)
-    share = Decimal(counts.get("yes", 0)) / asked if asked else None
+    asked = answers.get("yes", 0) + answers.get("no", 0)
+    share = Decimal(answers.get("yes", 0)) / asked if asked else None
     done = change.status == Change.Status.DONE
     realised = money(expected * share) if done and share is not None else None
     return Saving(model, saved, expected, realised, share)
@@ -214,23 +227,63 @@ class Summary:
     currency: str
 
 
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Row]]:
+    out: dict[int, list[Row]] = defaultdict(list)
+    for key, *row in rows:
+        out[key].append(tuple(row))  # type: ignore[arg-type]
+    return out
+
+
+def _overrides(**lookup: Any) -> dict[int, dict[str, CostFactor]]:
+    key = next(iter(lookup)).split("__")[0] + "_id"
+    out: dict[int, dict[str, CostFactor]] = defaultdict(dict)
+    for row in CostFactor.objects.filter(**lookup).select_related("set_by"):
+        out[getattr(row, key)][row.name] = row
+    return out
+
+
+def _savings(changes: list[Change], rates: list[WageRate]) -> list[Saving]:
+    """Every change's saving in a handful of queries (the dashboard lists hundreds)."""
+    ids = [c.pk for c in changes]
+    report_of = list(linked.links(Q(change_id__in=ids)).values_list("change_id", "report_id"))
+    fields = ("report_id", "impact", "report__reporter__unit", "hours_per_year")
+    wanted = {r for _c, r in report_of}
+    by_report = {
+        r[0]: r for r in ReportAnalysis.objects.filter(report_id__in=wanted).values_list(*fields)
+    }
+    rows: dict[int, list[Row]] = defaultdict(list)
+    for change_id, report_id in report_of:
+        if report_id in by_report:
+            rows[change_id].append(by_report[report_id])
+    answers: dict[int, dict[str, int]] = defaultdict(dict)
+    feedback = FixFeedback.objects.filter(change_id__in=ids).values("change_id", "answer")
+    for row in feedback.annotate(k=Count("id")):
+        answers[row["change_id"]][row["answer"]] = row["k"]
+    overrides = _overrides(change_id__in=ids)
+    return [saving_of(c, rows[c.pk], overrides[c.pk], answers[c.pk], rates) for c in changes]
+
+
 def summary(sel: Any, data: Any) -> Summary:
+    """The dashboard's money for a selection, in a fixed number of queries."""
     from tapecut.insights import metrics
 
-    analyses = metrics.analyses(sel)
+    rates = list(WageRate.objects.all())
     shown = [g for g in data.impact.hours_by_theme if not g.is_other]
-    themes = Theme.objects.in_bulk([int(g.key) for g in shown])
+    ids = [int(g.key) for g in shown]
+    fields = ("theme_id", "report_id", "impact", "report__reporter__unit", "hours_per_year")
+    grouped = _grouped(metrics.analyses(sel).filter(theme_id__in=ids).values_list(*fields))
+    overrides = _overrides(theme_id__in=ids)
     rows = [
-        ThemeCost(pk, g.label, theme_cost(themes[pk], analyses).per_year)
-        for g, pk in ((g, int(g.key)) for g in shown)
+        ThemeCost(pk, g.label, model_of(grouped[pk], overrides[pk], rates).per_year)
+        for g, pk in zip(shown, ids, strict=True)
     ]
     rest_hours = Decimal(str(data.impact.hours_lost)) - sum(
         (Decimal(str(g.value)) for g in shown), Decimal(0)
     )
-    rest = money(max(rest_hours, Decimal(0)) * wage_for([]).value)
+    rest = money(max(rest_hours, Decimal(0)) * wage_for([], rates).value)
+    changes = list(metrics.linked_changes(sel).exclude(status=Change.Status.DECLINED))
     expected = realised = Decimal(0)
-    for change in metrics.linked_changes(sel).exclude(status=Change.Status.DECLINED):
-        saving = change_saving(change)
+    for change, saving in zip(changes, _savings(changes, rates), strict=True):
         if change.status == Change.Status.DONE:
             realised += saving.realised or Decimal(0)
         else:
