@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext
 
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.impact_patterns import MAX_HOURS_PER_REPORT_YEAR
@@ -225,6 +226,8 @@ class Summary:
     realised: Decimal
     themes: list[ThemeCost]
     currency: str
+    by_unit: list[tuple[str, Decimal]]  # (label, a year): hours x the unit's wage
+    by_category: list[tuple[str, Decimal]]  # (label, a year): hours x the default wage
 
 
 def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Row]]:
@@ -289,4 +292,41 @@ def summary(sel: Any, data: Any) -> Summary:
         else:
             expected += saving.expected
     lost = sum((r.per_year for r in rows), Decimal(0)) + rest
-    return Summary(lost, rest, expected, realised, rows, settings.TAPECUT_CURRENCY)
+    by_unit, by_category = _by_group(sel, rates)
+    return Summary(
+        lost, rest, expected, realised, rows, settings.TAPECUT_CURRENCY, by_unit, by_category
+    )
+
+
+def _by_group(sel: Any, rates: list[WageRate]) -> tuple[list[Any], list[Any]]:
+    """Hours valued at the wage, by unit and by category, small groups folded (rule of five)."""
+    from tapecut.insights import metrics
+    from tapecut.insights.privacy import Group, fold
+
+    analyses = metrics.analyses(sel)
+    default = wage_for([], rates).value
+    out = []
+    for field in ("report__reporter__unit", "category_id"):
+        rows = analyses.values(field).annotate(n=Count("id"), h=Sum("hours_per_year"))
+        groups = [
+            Group(str(r[field] or ""), str(r[field] or ""), r["n"], r["h"] or 0.0) for r in rows
+        ]
+        labels = _labels(field)
+        shown = []
+        for g in fold(groups, metrics.other_label(), by_value=True):
+            unit = g.key if field.endswith("unit") and not g.is_other else ""
+            wage = wage_for([unit], rates).value if unit else default
+            label = g.label if g.is_other else labels.get(g.key, g.key) or metrics.other_label()
+            shown.append((label, money(Decimal(str(g.value)) * wage)))
+        out.append(shown)
+    return out[0], out[1]
+
+
+def _labels(field: str) -> dict[str, str]:
+    from tapecut.analysis.models import Category
+    from tapecut.insights import metrics
+
+    if field.endswith("unit"):
+        return {"": gettext("unknown")}
+    names = {str(c.pk): metrics.category_label(c) for c in Category.objects.all()}
+    return {"": gettext("no category")} | names

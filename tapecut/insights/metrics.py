@@ -149,7 +149,7 @@ def funnel(sel: Selection) -> Funnel:
     )
 
 
-def _category_label(category: Category | None) -> str:
+def category_label(category: Category | None) -> str:
     if category is None:
         return _("no category")
     german = (get_language() or "").startswith("de") and category.name_de
@@ -166,7 +166,7 @@ def by_category(sel: Selection) -> list[Group]:
     groups = []
     for pk, n in counts.items():
         category = names.get(pk) if pk is not None else None
-        groups.append(Group(category.slug if category else "", _category_label(category), n))
+        groups.append(Group(category.slug if category else "", category_label(category), n))
     return fold(groups, other_label())
 
 

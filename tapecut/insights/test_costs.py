@@ -137,6 +137,7 @@ def test_the_dashboard_links_each_figure_to_its_factors(travel: Any, personas: A
     page = client.get("/insights/").content.decode()
     link = f'href="/insights/cost/themes/{theme.pk}/"'
     assert "Cost of red tape" in page and link in page
+    assert "By unit (hours × the unit" in page and "By category" in page
     response = client.get(f"/insights/cost/themes/{theme.pk}/")
     assert response.status_code == 200, response
     breakdown = response.content.decode()

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tapecut.accounts.permissions import require
 from tapecut.analysis.models import Category
@@ -56,6 +57,7 @@ def dashboard_body(request: HttpRequest, filters: Filters) -> str:
     def render_body() -> str:
         data = cached_dashboard(filters)
         query = urlencode(filters.as_query())
+        money = None if data.suppressed else costs.summary(select(filters), data)
         context = {
             "data": data,
             "charts": present.dashboard_charts(data),
@@ -63,7 +65,11 @@ def dashboard_body(request: HttpRequest, filters: Filters) -> str:
             "query": query,
             "exports": list(exports.KINDS.items()),
             "min_group": MIN_GROUP,
-            "money": None if data.suppressed else costs.summary(select(filters), data),
+            "money": money,
+            "money_groups": [
+                (_("By unit (hours × the unit's wage)"), money.by_unit if money else []),
+                (_("By category (hours × the default wage)"), money.by_category if money else []),
+            ],
         }
         return render_to_string("insights/_body.html", context, request)
 
