@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tapecut.analysis.models import ReportAnalysis
 from tapecut.analysis.stages.impact import estimate_impact
@@ -81,6 +82,11 @@ def test_worked_example(travel: Any, personas: Any) -> None:
     change = actions.do_create_change(title="Online claims", actor=personas.triager, themes=[theme])
     saving = costs.change_saving(change)
     assert (saving.expected, saving.realised) == (Decimal("12520.90"), None)
+    client = Client()
+    client.force_login(personas.triager)
+    page = client.get(f"/changes/{change.pk}/").content.decode()
+    assert f'href="/insights/cost/changes/{change.pk}/"' in page
+    assert "12,520.90" in client.get(f"/insights/cost/changes/{change.pk}/").content.decode()
     for answer in ("yes", "yes", "yes", "no"):
         notice = Notice.objects.create(kind="question", report=reports[0], channel="email")
         FixFeedback.objects.create(notice=notice, change=change, answer=answer)
