@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tapecut.analysis.classify import TextClassifier
+from tapecut.analysis.classify import FUSIONS, TextClassifier
 from tapecut.analysis.stages import lexical
 from tapecut.analysis.text import jaccard, numbers, shingles
 
@@ -113,3 +113,32 @@ def test_text_helpers() -> None:
     assert numbers("Laterne 018 und 7") == frozenset({"18", "7"})
     assert jaccard(shingles("Straße kaputt"), shingles("Strasse kaputt")) == 1.0
     assert jaccard(set(), {"a"}) == 0.0
+
+
+def test_the_mix_is_chosen_by_what_carries_the_class_in_the_labelled_texts() -> None:
+    rng = np.random.default_rng(2)
+    labels = ["x", "y"] * 30
+    sign = np.array([1.0 if lab == "x" else -1.0 for lab in labels])
+    # The words point the wrong way for a third of the texts; the embedding is always right.
+    wrong = rng.random(60) < 0.35
+    words = [
+        "Laterne defekt" if (s > 0) != w else "Muell am Ufer"
+        for s, w in zip(sign, wrong, strict=True)
+    ]
+    texts = [f"{w} {rng.integers(10**6)}" for w in words]
+    vectors = np.column_stack([sign, rng.standard_normal((60, 7))]).astype(np.float32)
+    by_embedding = TextClassifier(self_train=False).fit(texts, labels, vectors)
+    assert share(by_embedding.fusion) > share(FUSIONS[0])
+    # Words that never lie and an embedding of noise: the embedding gets no more weight.
+    honest = [f"{'Laterne defekt' if s > 0 else 'Muell am Ufer'} {i}" for i, s in enumerate(sign)]
+    noise = rng.standard_normal((60, 8)).astype(np.float32)
+    by_words = TextClassifier(self_train=False).fit(honest, labels, noise)
+    assert share(by_words.fusion) <= share(FUSIONS[0])
+    # Too few labelled texts to choose: the mix measured on the German reports.
+    few = TextClassifier(self_train=False).fit(texts[:10], labels[:10], vectors[:10])
+    assert few.fusion == FUSIONS[0]
+
+
+def share(fusion: tuple[float, float] | None) -> float:
+    assert fusion is not None
+    return fusion[1] / sum(fusion)
