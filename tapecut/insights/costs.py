@@ -25,7 +25,7 @@ from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.impact_patterns import MAX_HOURS_PER_REPORT_YEAR
 from tapecut.insights.models import CostFactor, WageRate
 from tapecut.triage import linked
-from tapecut.triage.models import Change, FixFeedback
+from tapecut.triage.models import Change, FixFeedback, MeToo
 
 CENT = Decimal("0.01")
 Name = CostFactor.Name
@@ -109,12 +109,14 @@ def _time(cases: list[Case]) -> Factor:
     return Factor(Name.TIME_PER_CASE, money(hours / weight), source, "report", most.report_id)
 
 
-def _cases(cases: list[Case]) -> Factor:
-    total = sum((c.cases for c in cases), Decimal(0))
+def _cases(cases: list[Case], me_too: int = 0) -> Factor:
+    total = sum((c.cases for c in cases), Decimal(me_too))
     named = sum(1 for c in cases if c.time)
     source = (
         f"{len(cases)} reports: the frequency and people {named} of them name, 1 for each other"
     )
+    if me_too:
+        source += f"; 1 for each of {me_too} “me too”"
     return Factor(Name.CASES_PER_YEAR, money(total), source, "reports")
 
 
@@ -145,12 +147,15 @@ Row = tuple[int, dict[str, Any], str, float | None]
 
 
 def model_of(
-    rows: list[Row], overrides: dict[str, CostFactor], rates: list[WageRate] | None = None
+    rows: list[Row],
+    overrides: dict[str, CostFactor],
+    rates: list[WageRate] | None = None,
+    me_too: int = 0,
 ) -> CostModel:
     """The cost model of (report id, impact, reporter's unit, hours) rows, the team's first."""
     cases = [case_of(pk, impact or {}, hours) for pk, impact, _unit, hours in rows]
     none = Factor(Name.OUT_OF_POCKET, Decimal(0), "none named; the team can set it", "none")
-    found = [_time(cases), _cases(cases), wage_for((r[2] for r in rows), rates), none]
+    found = [_time(cases), _cases(cases, me_too), wage_for((r[2] for r in rows), rates), none]
     t, n, w, oop = (_team(f, overrides) for f in found)
     return CostModel(t, n, w, oop, settings.TAPECUT_CURRENCY)
 
@@ -184,7 +189,8 @@ def change_saving(change: Change) -> Saving:
     rows = _rows(ReportAnalysis.objects.filter(report__in=reports))
     answers = FixFeedback.objects.filter(change=change).values("answer").annotate(k=Count("id"))
     counts = {row["answer"]: row["k"] for row in answers}
-    return saving_of(change, rows, overrides_for(change=change), counts)
+    me_too = MeToo.objects.filter(change=change).count()
+    return saving_of(change, rows, overrides_for(change=change), counts, me_too=me_too)
 
 
 def saving_of(
@@ -193,8 +199,11 @@ def saving_of(
     overrides: dict[str, CostFactor],
     answers: dict[str, int],
     rates: list[WageRate] | None = None,
+    me_too: int = 0,
 ) -> Saving:
-    model = model_of(rows, overrides, rates)
+    """Each "me too" on the change adds one case a year (a lower bound, like a report that
+    names no figure)."""
+    model = model_of(rows, overrides, rates, me_too)
     whole = model.time_per_case
     saved = Factor(
         Name.TIME_SAVED, whole.value, f"all of the time per case ({whole.source})", whole.origin
@@ -263,7 +272,12 @@ def _savings(changes: list[Change], rates: list[WageRate]) -> list[Saving]:
     for row in feedback.annotate(k=Count("id")):
         answers[row["change_id"]][row["answer"]] = row["k"]
     overrides = _overrides(change_id__in=ids)
-    return [saving_of(c, rows[c.pk], overrides[c.pk], answers[c.pk], rates) for c in changes]
+    demand = MeToo.objects.filter(change_id__in=ids).values("change_id").annotate(k=Count("id"))
+    me_too = {row["change_id"]: row["k"] for row in demand}
+    return [
+        saving_of(c, rows[c.pk], overrides[c.pk], answers[c.pk], rates, me_too.get(c.pk, 0))
+        for c in changes
+    ]
 
 
 def summary(sel: Any, data: Any) -> Summary:

@@ -16,7 +16,8 @@ from tapecut.insights.cost_actions import CostError, do_set_cost_factor
 from tapecut.insights.models import WageRate
 from tapecut.triage import actions
 from tapecut.triage.factories import make_report, make_theme
-from tapecut.triage.models import Change, FixFeedback, Notice
+from tapecut.triage.models import Change, FixFeedback, MeToo, Notice
+from tapecut.triage.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,10 @@ def test_worked_example(travel: Any, personas: Any) -> None:
     page = client.get(f"/changes/{change.pk}/").content.decode()
     assert f'href="/insights/cost/changes/{change.pk}/"' in page
     assert "12,520.90" in client.get(f"/insights/cost/changes/{change.pk}/").content.decode()
+    for person in ("ann", "ben", "cem"):  # "me too": one case a year each, 577 + 3 = 580
+        MeToo.objects.create(change=change, user=make_user(person))
+    assert costs.change_saving(change).expected == Decimal("12586.00")  # 580 x 0.50 x 43.40
+    MeToo.objects.filter(change=change).delete()
     for answer in ("yes", "yes", "yes", "no"):
         notice = Notice.objects.create(kind="question", report=reports[0], channel="email")
         FixFeedback.objects.create(notice=notice, change=change, answer=answer)
