@@ -12,6 +12,19 @@ register = template.Library()
 
 EMPTY = "—"
 
+# A before-and-after reads in that order whatever order the database kept the keys in
+# (PostgreSQL's jsonb sorts them: "new" would come before "old").
+FIRST_KEYS = ("old", "from", "new", "to")
+
+
+def _ordered(value: dict[Any, Any]) -> list[tuple[Any, Any]]:
+    def rank(pair: tuple[int, tuple[Any, Any]]) -> tuple[int, int]:
+        position, (key, _item) = pair
+        first = FIRST_KEYS.index(key) if key in FIRST_KEYS else len(FIRST_KEYS)
+        return (first, position)
+
+    return [pair for _position, pair in sorted(enumerate(value.items()), key=rank)]
+
 
 @register.filter
 def readable(value: Any) -> str:
@@ -20,7 +33,7 @@ def readable(value: Any) -> str:
     Nested mappings are written inline, lists joined with commas, ``None`` as a dash, dates
     in the page's format: what a person reads, not what Python prints."""
     if isinstance(value, dict):
-        return " · ".join(f"{key}: {_inline(item)}" for key, item in value.items()) or EMPTY
+        return " · ".join(f"{key}: {_inline(item)}" for key, item in _ordered(value)) or EMPTY
     return _inline(value)
 
 
@@ -30,7 +43,7 @@ def _inline(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return ", ".join(f"{key} {_inline(item)}" for key, item in value.items()) or EMPTY
+        return ", ".join(f"{key} {_inline(item)}" for key, item in _ordered(value)) or EMPTY
     if isinstance(value, list | tuple | set):
         return ", ".join(_inline(item) for item in value) or EMPTY
     if isinstance(value, datetime.datetime):
