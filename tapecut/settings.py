@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Serves the API docs' Swagger UI from our own static files, not from a CDN.
     "ninja",
+    "django_tasks",
     "tapecut.core",
     "tapecut.accounts",
     "tapecut.intake",
@@ -184,6 +185,12 @@ TAPECUT_SMTP_STORE_THREADS = env_int("TAPECUT_SMTP_STORE_THREADS", 0)
 TAPECUT_WORKER_POLL_SECONDS = env_float("TAPECUT_WORKER_POLL_SECONDS", 1.0)
 TAPECUT_JOB_LEASE_SECONDS = env_int("TAPECUT_JOB_LEASE_SECONDS", 300)
 TAPECUT_JOB_MAX_ATTEMPTS = env_int("TAPECUT_JOB_MAX_ATTEMPTS", 5)
+# Django's Tasks interface; the default is today's queue (tapecut.core.tasks, docs/architecture.md).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TAPECUT_TASKS_BACKEND", "tapecut.core.tasks.JobQueueBackend"),
+    }
+}
 TAPECUT_PARSE_TIMEOUT_SECONDS = env_float("TAPECUT_PARSE_TIMEOUT_SECONDS", 30.0)
 TAPECUT_REPLY_SUBJECT_DAYS = env_int("TAPECUT_REPLY_SUBJECT_DAYS", 30)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from tapecut.analysis.recluster import ReclusterResult, recluster
 from tapecut.analysis.stages.duplicates import Candidate
 from tapecut.analysis.stages_config import Stages, stages
 from tapecut.core import audit, jobs
+from tapecut.core.tasks import job_task
 from tapecut.intake.models import Report
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ class AnalysisError(ValueError):
 
 
 def enqueue_analysis(report_id: int) -> None:
-    jobs.enqueue(ANALYSE_JOB, {"report_id": report_id}, key=f"analyse:{report_id}")
+    analyse_report_task.enqueue(report_id=report_id)
 
 
 def do_analyse_report(report: Report, *, chosen: Stages | None = None) -> ReportAnalysis:
@@ -187,7 +189,8 @@ def do_correct_category(report: Report, category: Category, *, actor: Any = None
         ]
     )  # fmt: skip
     audit.record("report.category", report, actor=actor, old=old, new=category.pk)
-    jobs.enqueue(RECLASSIFY_JOB, {}, key="analysis:reclassify", delay=RECLASSIFY_DELAY)
+    later = timezone.now() + timedelta(seconds=RECLASSIFY_DELAY)
+    reclassify_task.using(run_after=later).enqueue()
     return analysis
 
 
@@ -232,22 +235,22 @@ def do_recluster(*, actor: Any = None, chosen: Stages | None = None) -> Recluste
     return result
 
 
-@jobs.handler(ANALYSE_JOB)
-def _analyse_job(payload: dict[str, Any]) -> None:
-    report_id = payload.get("report_id")
+# Background work as tasks (tapecut.core.tasks): stored as jobs of the kinds above.
+@job_task(ANALYSE_JOB, key="analyse:{report_id}")
+def analyse_report_task(report_id: int) -> None:
     report = None
     if isinstance(report_id, int):
         report = Report.objects.select_related("reporter").filter(pk=report_id).first()
     if report is None:
-        raise jobs.PermanentError(f"report {payload.get('report_id')} does not exist")
+        raise jobs.PermanentError(f"report {report_id} does not exist")
     do_analyse_report(report)
 
 
-@jobs.handler(RECLASSIFY_JOB)
-def _reclassify_job(payload: dict[str, Any]) -> None:
+@job_task(RECLASSIFY_JOB, key="analysis:reclassify")
+def reclassify_task() -> None:
     do_reclassify()
 
 
-@jobs.handler(RECLUSTER_JOB)
-def _recluster_job(payload: dict[str, Any]) -> None:
+@job_task(RECLUSTER_JOB)
+def recluster_task() -> None:
     do_recluster()

@@ -14,7 +14,7 @@ import socket
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -59,10 +59,17 @@ def handlers() -> dict[str, Handler]:
 
 
 def enqueue(
-    kind: str, payload: dict[str, Any] | None = None, *, key: str | None = None, delay: float = 0.0
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    key: str | None = None,
+    delay: float = 0.0,
+    run_after: datetime | None = None,
 ) -> Job | None:
-    """Add a job. With ``key``, a second enqueue while the first is pending adds nothing."""
-    run_after = timezone.now() + timedelta(seconds=delay)
+    """Add a job. With ``key``, a second enqueue while the first is pending adds nothing.
+
+    The Tasks backend (``tapecut.core.tasks``) enqueues through here too."""
+    run_after = run_after or timezone.now() + timedelta(seconds=delay)
     if key is None:
         return Job.objects.create(kind=kind, payload=payload or {}, run_after=run_after)
     try:
