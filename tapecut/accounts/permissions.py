@@ -21,7 +21,9 @@ from tapecut.accounts.roles import ROLES, has_role
 
 # What each permission needs: any one of these roles.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    # Read and work the inbox, reports, themes, merges, notes and questions (pages and API).
+    # Read and work the inbox, reports, themes, merges, notes and questions (pages and API),
+    # theme operations included: accepting re-clustering's proposed moves (the theme page's
+    # "accept" and POST /api/v1/themes/{id}/proposals/accept) is one of them.
     "triage": frozenset({"triager", "admin"}),
     # Create changes and edit any change (owners edit their own, see can_edit_change).
     "manage_changes": frozenset({"triager", "admin"}),
@@ -68,7 +70,8 @@ def can_see_change(user: Any, change: Any) -> bool:
 
 
 def can_edit_change(user: Any, change: Any) -> bool:
-    # The owner of a change updates it; triagers and admins may update any.
+    # The owner of a change updates it (status, texts in other languages: the pages and
+    # PUT /api/v1/changes/{id}/texts/{lang}); triagers and admins may update any.
     return can_see_change(user, change)
 
 

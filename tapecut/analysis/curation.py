@@ -1,4 +1,5 @@
-"""Theme operations by the team: create, rename, merge, split, move reports; each undoable.
+"""Theme operations by the team: create, rename, merge, split, move reports, accept
+re-clustering's proposed moves; each undoable.
 
 What the team decides here stays: a moved report is pinned to its theme, and a created,
 renamed, merged or split theme is curated, so re-clustering leaves all of its reports where
@@ -191,6 +192,33 @@ def do_move_reports(theme: Theme, report_ids: Iterable[int], *, actor: Any = Non
         edit = _edit("move", theme, actor, {"reports": moved, "themes": {}, "created": []})
         _refresh([theme.pk, *olds])
         audit.record("theme.reports_moved", theme, actor=actor, reports=ids, edit=edit.pk)
+    return edit
+
+
+def proposed_for(theme: Theme) -> list[int]:
+    """The reports re-clustering proposes to move into ``theme`` (the team decides)."""
+    rows = ReportAnalysis.objects.filter(proposed_theme=theme).exclude(theme=theme)
+    return sorted(rows.values_list("report_id", flat=True))
+
+
+def do_accept_proposals(
+    theme: Theme, report_ids: Iterable[int] | None = None, *, actor: Any = None
+) -> ThemeEdit:
+    """Accept re-clustering's proposed moves into ``theme``: all of them, or the chosen ones.
+
+    An accepted move is a move by hand (``do_move_reports``): the report is pinned, so
+    re-clustering leaves it there, and the one ``ThemeEdit`` undoes the whole step.
+    """
+    with transaction.atomic():
+        proposed = set(proposed_for(theme))
+        ids = sorted(proposed if report_ids is None else set(report_ids))
+        if not ids:
+            raise ThemeError("Re-clustering proposes no reports for this theme.")
+        if not set(ids) <= proposed:
+            others = sorted(set(ids) - proposed)[:20]
+            raise ThemeError(f"Re-clustering proposes no move here for reports {others}.")
+        edit = do_move_reports(theme, ids, actor=actor)
+        audit.record("theme.proposals_accepted", theme, actor=actor, reports=ids, edit=edit.pk)
     return edit
 
 

@@ -3,7 +3,8 @@
 Triagers and admins create and update any change; owners read and move their own. Moving a change
 to done or declined tells every linked reporter once, exactly as in the web UI. A change made from
 a theme links the theme's reports of that moment (``report_ids``); reports that join the theme
-later are listed in ``proposed_report_ids`` until someone links them.
+later are listed in ``proposed_report_ids`` until someone links them. A change's title, problem
+and decision may also be written in each other language (``texts``, ``PUT .../texts/{lang}``).
 """
 
 # No "from __future__ import annotations" here: django-ninja must resolve the query
@@ -12,6 +13,7 @@ later are listed in ``proposed_report_ids`` until someone links them.
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
@@ -23,12 +25,18 @@ from ninja.pagination import PageNumberPagination, paginate
 from tapecut.accounts.permissions import can_edit_change, changes_for_user, require_api
 from tapecut.analysis.models import Theme
 from tapecut.intake.models import Report
-from tapecut.triage import actions, linked
-from tapecut.triage.models import Change, ChangeReport
+from tapecut.triage import actions, linked, texts
+from tapecut.triage.models import Change, ChangeReport, ChangeText
 
 router = Router(tags=["changes"])
 
 StatusName = Literal["proposed", "approved", "in_progress", "done", "declined"]
+
+
+class TextOut(Schema):
+    title: str
+    problem: str
+    decision: str
 
 
 class ChangeOut(Schema):
@@ -52,6 +60,10 @@ class ChangeOut(Schema):
     proposed_report_ids: list[int] = Field(
         description="Reports that joined the change's themes later: proposed, not linked, not told."
     )
+    texts: dict[str, TextOut] = Field(
+        description="The title, problem and decision written for other languages, by language "
+        "code; readers of a language without one see the change's own text."
+    )
     created_at: datetime
     updated_at: datetime
     done_at: datetime | None
@@ -74,6 +86,10 @@ class ChangeOut(Schema):
         return len(obj.active_links)  # type: ignore[attr-defined]
 
     @staticmethod
+    def resolve_texts(obj: Change) -> dict[str, ChangeText]:
+        return {t.language: t for t in obj.texts.all()}
+
+    @staticmethod
     def resolve_proposed_report_ids(obj: Change) -> list[int]:
         return list(linked.proposed_reports(obj).values_list("id", flat=True)[:1000])
 
@@ -93,6 +109,12 @@ class LinkIn(Schema):
     reason: str = Field("", max_length=2_000, description="Why; required to remove.")
 
 
+class TextIn(Schema):
+    title: str = Field("", max_length=200)
+    problem: str = Field("", max_length=20_000)
+    decision: str = Field("", max_length=20_000)
+
+
 class StatusIn(Schema):
     status: StatusName
     reason: str = Field("", max_length=5_000, description="Needed to decline; reporters read it.")
@@ -105,7 +127,7 @@ class Error(Schema):
 def _changes(user: Any) -> QuerySet[Change]:
     active = Prefetch("report_links", ChangeReport.objects.active(), to_attr="active_links")
     return changes_for_user(
-        user, Change.objects.select_related("owner").prefetch_related(active, "themes")
+        user, Change.objects.select_related("owner").prefetch_related(active, "themes", "texts")
     )
 
 
@@ -206,3 +228,30 @@ def unlink_reports(request: HttpRequest, change_id: int, body: LinkIn) -> Any:
     except actions.TriageError as exc:
         raise HttpError(400, str(exc)) from None
     return 200, _changes(request.user).get(pk=change.pk)
+
+
+@router.put(
+    "/{change_id}/texts/{lang}",
+    response={200: ChangeOut, 400: Error, 403: Error},
+    summary="Write the change's title, problem and decision in one language (audited)",
+)
+def put_text(request: HttpRequest, change_id: int, lang: str, body: TextIn) -> Any:
+    """``lang`` is one of the installation's languages (``en``, ``de``). Empty fields fall back
+    to the change's own text; all three empty removes that language's text. Owners may write
+    their own changes' texts, triagers and admins any."""
+    require_api(request, "see_changes")
+    change = get_object_or_404(_changes(request.user), pk=change_id)
+    if not can_edit_change(request.user, change):
+        raise HttpError(403, "Only the owner, a triager or an admin may edit this change.")
+    languages = [code for code, _name in settings.LANGUAGES]
+    if lang not in languages:
+        raise HttpError(400, f"Unknown language {lang!r}; one of: {', '.join(languages)}.")
+    texts.do_set_text(
+        change,
+        lang,
+        actor=request.user,
+        title=body.title,
+        problem=body.problem,
+        decision=body.decision,
+    )
+    return _changes(request.user).get(pk=change.pk)

@@ -55,11 +55,21 @@ class ReportOut(Schema):
     received_at: datetime
     reporter: ReporterOut | None
     theme_id: int | None = Field(None, description="The theme the report is in now.")
+    proposed_theme_id: int | None = Field(
+        None,
+        description="Where re-clustering proposes to move it (a report the team placed or a "
+        "change answers); accept with POST /themes/{id}/proposals/accept.",
+    )
 
     @staticmethod
     def resolve_theme_id(obj: Report) -> int | None:
         analysis = getattr(obj, "analysis", None)  # None when the report is not analysed yet
         return analysis.theme_id if analysis is not None else None
+
+    @staticmethod
+    def resolve_proposed_theme_id(obj: Report) -> int | None:
+        analysis = getattr(obj, "analysis", None)
+        return analysis.proposed_theme_id if analysis is not None else None
 
     @staticmethod
     def resolve_reporter(obj: Report) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from tapecut.accounts.actions import do_create_token
 from tapecut.analysis.actions import do_recluster
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.testing import forget_caches
+from tapecut.core.models import AuditEvent
 from tapecut.demo.actions import analyse_demo, do_import_demo
 from tapecut.triage.personas import Personas, make_personas
 
@@ -101,3 +102,47 @@ def test_create_merge_split_and_undo_through_the_api(
     assert as_user(people.owner).get(f"/api/v1/themes/{a.pk}").status_code == 403
     spec = api.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/themes/{theme_id}/reports", "/api/v1/themes/edits/{edit_id}/undo"} <= set(spec)
+
+
+def test_accepting_reclusterings_proposal_is_a_move_by_hand(
+    people: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        do_import_demo()
+    analyse_demo()
+    api = as_user(people.triager)
+    big, other = Theme.objects.filter(report_count__gte=2).order_by("-report_count", "id")[:2]
+    moved = ReportAnalysis.objects.filter(theme=big).order_by("id")[0].report_id
+    reply = send(api, "post", f"/api/v1/themes/{other.pk}/reports", {"report_ids": [moved]})
+    assert reply.status_code == 200
+    do_recluster()
+    # The hand-placed report stays; re-clustering proposes where it would put it.
+    report = api.get(f"/api/v1/reports/{moved}").json()
+    assert report["theme_id"] == other.pk
+    target = report["proposed_theme_id"]
+    assert target and target != other.pk
+    url = f"/api/v1/themes/{target}/proposals/accept"
+    wrong = send(api, "post", url, {"report_ids": [moved, 999_999]})
+    assert wrong.status_code == 400 and "999999" in wrong.json()["detail"]
+    assert as_user(people.owner).post(url, content_type="application/json").status_code == 403
+    proposed = set(
+        ReportAnalysis.objects.filter(proposed_theme_id=target)
+        .exclude(theme_id=target)
+        .values_list("report_id", flat=True)
+    )
+    accepted = send(api, "post", url, {})  # no report_ids: every proposal for the theme
+    assert accepted.status_code == 200, accepted.content
+    assert proposed <= set(accepted.json()["report_ids"])
+    analysis = ReportAnalysis.objects.get(report_id=moved)
+    assert analysis.theme_pinned_at is not None and analysis.proposed_theme_id is None
+    assert send(api, "post", url, {}).status_code == 400  # nothing left to accept
+    assert AuditEvent.objects.filter(verb="theme.proposals_accepted").count() == 1
+    # Sticky: re-clustering leaves it, and the step undoes like a move.
+    do_recluster()
+    assert ReportAnalysis.objects.get(report_id=moved).theme_id == target
+    edit = api.get(f"/api/v1/themes/{target}/edits").json()[0]
+    assert edit["kind"] == "move"
+    assert send(api, "post", f"/api/v1/themes/edits/{edit['id']}/undo", {}).status_code == 200
+    assert ReportAnalysis.objects.get(report_id=moved).theme_id == other.pk
+    spec = api.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/themes/{theme_id}/proposals/accept" in spec

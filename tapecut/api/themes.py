@@ -1,5 +1,6 @@
 """/api/v1/themes: the groups of reports analysis found, with their figures, and the team's
-theme operations (create, rename, move reports, merge, split, undo), which re-clustering keeps.
+theme operations (create, rename, move reports, merge, split, accept re-clustering's proposed
+moves, undo), which re-clustering keeps.
 """
 
 # No "from __future__ import annotations" here: django-ninja must resolve the query
@@ -72,6 +73,14 @@ class TitleIn(Schema):
 
 class ReportsIn(Schema):
     report_ids: list[int] = Field(min_length=1, max_length=10_000)
+
+
+class AcceptIn(Schema):
+    report_ids: list[int] | None = Field(
+        None,
+        max_length=10_000,
+        description="The proposed reports to accept; left out: every proposal for this theme.",
+    )
 
 
 class CreateIn(Schema):
@@ -156,6 +165,23 @@ def move_reports(request: HttpRequest, theme_id: int, body: ReportsIn) -> Any:
     require_api(request, "triage")
     try:
         curation.do_move_reports(_theme(theme_id), body.report_ids, actor=request.user)
+    except curation.ThemeError as exc:
+        raise HttpError(400, str(exc)) from None
+    return _theme(theme_id)
+
+
+@router.post(
+    "/{theme_id}/proposals/accept",
+    response={200: ThemeOut, 400: Error, 403: Error},
+    summary="Accept re-clustering's proposed moves into the theme",
+)
+def accept_proposals(request: HttpRequest, theme_id: int, body: AcceptIn) -> Any:
+    """Moves the reports re-clustering proposes for this theme (all, or ``report_ids``) into it,
+    as a move by hand: they stay on re-clustering, and ``POST /themes/edits/{id}/undo`` undoes
+    the step (``GET /themes/{id}/edits``). ``400`` when one of them is not proposed here."""
+    require_api(request, "triage")
+    try:
+        curation.do_accept_proposals(_theme(theme_id), body.report_ids, actor=request.user)
     except curation.ThemeError as exc:
         raise HttpError(400, str(exc)) from None
     return _theme(theme_id)

@@ -102,6 +102,7 @@ class AuditVerb(StrEnum):
 
     THEME_CREATED = "theme.created"
     THEME_MERGED = "theme.merged"
+    THEME_PROPOSALS_ACCEPTED = "theme.proposals_accepted"
     THEME_RENAMED = "theme.renamed"
     THEME_REPORTS_MOVED = "theme.reports_moved"
     THEME_SPLIT = "theme.split"

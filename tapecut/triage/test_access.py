@@ -154,6 +154,15 @@ ACCESS: dict[str, list[Check]] = {
             body=lambda w: {"report_ids": [999_999]},
         )
     ],
+    "api/v1/themes/<theme_id>/proposals/accept": [
+        Check(
+            api({"triager": 400, "admin": 400}),  # nothing is proposed for it
+            method="post",
+            api=True,
+            args=lambda w: {"theme_id": w.theme.pk},
+            body=lambda w: {},
+        )
+    ],
     "api/v1/themes/<theme_id>/merge": [
         Check(
             api({"triager": 400, "admin": 400}),
@@ -219,6 +228,16 @@ ACCESS: dict[str, list[Check]] = {
             api=True,
             args=lambda w: {"change_id": w.change.pk},
             body=lambda w: {"report_ids": [w.report.pk]},
+        )
+    ],
+    "api/v1/changes/<change_id>/texts/<lang>": [
+        # The change belongs to the owner persona: it, triagers and admins write its texts.
+        Check(
+            api({"triager": 200, "owner": 200, "admin": 200}),
+            method="put",
+            api=True,
+            args=lambda w: {"change_id": w.change.pk, "lang": "de"},
+            body=lambda w: {"title": "Eine Unterschrift"},
         )
     ],
     "api/v1/changes/<change_id>/status": [

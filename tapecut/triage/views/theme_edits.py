@@ -1,4 +1,5 @@
-"""The team's theme operations in the workspace: create, rename, merge, split, move, undo.
+"""The team's theme operations in the workspace: create, rename, merge, split, move, accept
+re-clustering's proposed moves, undo.
 
 Each is one POST that calls ``tapecut.analysis.curation`` (audited, undoable) and goes back to
 the theme's page with a message saying what happened and how to undo it.
@@ -56,6 +57,23 @@ def _split(theme: Theme, post: Any, user: Any) -> tuple[Theme, str]:
     return new, _("Split the chosen reports into this new theme.")
 
 
+def _accept(theme: Theme, post: Any, user: Any) -> tuple[Theme, str]:
+    """Proposed moves into ``theme``: the ticked ones, or all of them when none is named."""
+    edit = curation.do_accept_proposals(theme, report_ids(post) or None, actor=user)
+    n = len(edit.before.get("reports", {}))
+    said = ngettext(
+        "Accepted %(n)d proposed move; the report stays in “%(theme)s” when themes are "
+        "re-clustered.",
+        "Accepted %(n)d proposed moves; the reports stay in “%(theme)s” when themes are "
+        "re-clustered.",
+        n,
+    ) % {"n": n, "theme": theme}
+    # Accepted from the page of the theme the report was in: back to that page.
+    back = post.get("back", "")
+    came_from = Theme.objects.filter(pk=int(back)).first() if str(back).isdigit() else None
+    return came_from or theme, said
+
+
 def _undo(theme: Theme, post: Any, user: Any) -> tuple[Theme, str]:
     edit = get_object_or_404(ThemeEdit, pk=post.get("edit") or 0)
     curation.do_undo_theme_edit(edit, actor=user)
@@ -68,6 +86,7 @@ ACTIONS: dict[str, Callable[[Theme, Any, Any], tuple[Theme, str]]] = {
     "move": _move,
     "merge": _merge,
     "split": _split,
+    "accept": _accept,
     "undo": _undo,
 }
 

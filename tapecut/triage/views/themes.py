@@ -59,8 +59,16 @@ def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
     hours = ReportAnalysis.objects.filter(theme=theme).aggregate(total=Sum("hours_per_year"))
     dates = list(reports.values_list("received_at", flat=True))
     bars = weekly_bars(dates, timezone.now().date())
+    proposed = (
+        Report.objects.filter(analysis__proposed_theme=theme)
+        .exclude(analysis__theme=theme)
+        .select_related("analysis__theme")
+    )
     context = {
         "theme": theme,
+        # Reports re-clustering would move here; the team accepts them (or not).
+        "proposed": proposed.order_by("-received_at")[:200],
+        "proposed_total": proposed.count(),
         "reports": reports.order_by("-received_at")[:200],
         "report_total": len(dates),
         "hours_per_year": theme.hours_per_year or hours["total"] or 0,
