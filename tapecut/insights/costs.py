@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.impact_patterns import MAX_HOURS_PER_REPORT_YEAR
+from tapecut.insights import wages
 from tapecut.insights.models import CostFactor, WageRate
 from tapecut.triage import linked
 from tapecut.triage.models import Change, FixFeedback, MeToo
@@ -127,7 +128,9 @@ def wage_for(units: Iterable[str], rates: list[WageRate] | None = None) -> Facto
     rate = next((r for r in rates if common and r.unit == common[0]), None)
     rate = rate or next((r for r in rates if r.is_default), None)
     if rate is None:
-        return Factor(Name.HOURLY_COST, Decimal(0), "no row in the wage table", "none")
+        shipped = wages.DEFAULT
+        source = f"shipped wage table: {shipped.sector}, {wages.YEAR} ({wages.SOURCE})"
+        return Factor(Name.HOURLY_COST, shipped.hourly_cost, source, "table")
     where = f", unit {rate.unit}" if rate.unit else ""
     source = f"wage table: {rate.sector}{where}, {rate.year or ''} ({rate.source})"
     return Factor(Name.HOURLY_COST, rate.hourly_cost, source, "table")

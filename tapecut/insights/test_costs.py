@@ -174,3 +174,12 @@ def test_german_wording_as_the_method_uses_it(travel: Any, personas: Any) -> Non
     page = client.get(f"/insights/cost/themes/{theme.pk}/").content.decode()
     assert "Erfüllungsaufwand nach dem Standardkostenmodell" in page
     assert "Zeitaufwand je Fall" in page and "Lohnkosten je Stunde" in page
+
+
+def test_an_emptied_wage_table_falls_back_to_the_shipped_default() -> None:
+    """A flushed or emptied table must not turn every cost into zero euros."""
+    WageRate.objects.all().delete()
+    factor = costs.wage_for(["Finance"])
+    assert factor.value == Decimal("43.40")
+    assert factor.origin == "table"
+    assert "shipped wage table" in factor.source and "Destatis" in factor.source

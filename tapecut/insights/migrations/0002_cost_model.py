@@ -4,26 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-SOURCE = (
-    "Destatis, Arbeitskosten je geleistete Stunde (labour cost per hour worked), "
-    "annual estimate 2024, press release of 30 April 2025"
-)
-# Euros per hour worked, 2024, by economic sector (WZ 2008 sections). No figure by
-# qualification level is in this release: admins may add rows for levels and units.
-DESTATIS_2024 = [
-    ("Produzierendes Gewerbe und Dienstleistungsbereich (B-N), total", "43.40", True),
-    ("Verarbeitendes Gewerbe / manufacturing (C)", "48.30", False),
-    ("Marktbestimmte Dienstleistungen / market services (G-N)", "42.10", False),
-    ("Finanz- und Versicherungsdienstleistungen / finance and insurance (K)", "68.40", False),
-]
+from tapecut.insights.wages import DESTATIS_2024, SOURCE, YEAR
 
 
 def ship_default_wages(apps, schema_editor):
     WageRate = apps.get_model("insights", "WageRate")
     for sector, cost, default in DESTATIS_2024:
         WageRate.objects.create(
-            sector=sector, hourly_cost=cost, source=SOURCE, year=2024, is_default=default
+            sector=sector, hourly_cost=cost, source=SOURCE, year=YEAR, is_default=default
         )
 
 
