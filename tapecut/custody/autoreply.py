@@ -12,7 +12,6 @@ import json
 import logging
 from email import message_from_bytes, policy
 from email.utils import make_msgid
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tapecut.core import audit, crypto, jobs, mail
+from tapecut.core.tasks import job_task
 from tapecut.custody.actions import do_issue_receipt
 from tapecut.custody.models import PendingMail
 from tapecut.intake import identity
@@ -47,15 +47,15 @@ def wants_autoreply(report: Report) -> bool:
 
 def queue_autoreply(report: Report) -> None:
     if wants_autoreply(report):
-        jobs.enqueue(AUTOREPLY_JOB, {"report_id": report.pk}, key=f"autoreply:{report.pk}")
+        autoreply_task.enqueue(report_id=report.pk)
 
 
-@jobs.handler(AUTOREPLY_JOB)
-def _autoreply_job(payload: dict[str, Any]) -> None:
-    report = Report.objects.select_related("reporter", "inbound").filter(pk=payload["report_id"])
+@job_task(AUTOREPLY_JOB, key="autoreply:{report_id}")
+def autoreply_task(report_id: int) -> None:
+    report = Report.objects.select_related("reporter", "inbound").filter(pk=report_id)
     found = report.first()
     if found is None:
-        raise jobs.PermanentError(f"report {payload['report_id']} does not exist")
+        raise jobs.PermanentError(f"report {report_id} does not exist")
     pending = prepare(found)
     if pending is not None and pending.sent_at is None:
         send(pending)

@@ -8,12 +8,11 @@ attempts and the last error for the admin pages.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tapecut.core import jobs
+from tapecut.core.tasks import job_task
 from tapecut.notify import events
 from tapecut.notify.http import DeliveryError
 from tapecut.notify.models import Destination, Dispatch
@@ -44,15 +43,15 @@ def _add(destination: Destination, event: events.Event) -> bool:
                 event=event.event,
                 payload=event.payload_for(destination),
             )
-            jobs.enqueue(SEND_JOB, {"dispatch_id": dispatch.pk}, key=f"notify:{dispatch.pk}")
+            send_task.enqueue(dispatch_id=dispatch.pk)
     except IntegrityError:
         return False  # another scan added it a moment ago
     return True
 
 
-@jobs.handler(SEND_JOB)
-def _send_job(payload: dict[str, Any]) -> None:
-    send(int(payload["dispatch_id"]))
+@job_task(SEND_JOB, key="notify:{dispatch_id}")
+def send_task(dispatch_id: int) -> None:
+    send(int(dispatch_id))
 
 
 def send(dispatch_id: int) -> str:

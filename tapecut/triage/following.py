@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from tapecut.core import audit, jobs, mail
+from tapecut.core import audit, mail
+from tapecut.core.tasks import job_task
 from tapecut.triage import steps, texts
 from tapecut.triage.models import Change, Follow, FollowNews, MeToo
 
@@ -68,7 +69,7 @@ def plan_news(change: Change, step: str) -> int:
         except IntegrityError:
             continue
         if news.sent_at is None:
-            jobs.enqueue(SEND_JOB, {"news_id": news.pk}, key=f"follow-news:{news.pk}")
+            send_news_task.enqueue(news_id=news.pk)
             planned += new
     return planned
 
@@ -78,9 +79,9 @@ def _known(language: str) -> str:
     return language[:2] if language[:2] in known else str(settings.LANGUAGE_CODE)
 
 
-@jobs.handler(SEND_JOB)
-def _send_job(payload: dict[str, Any]) -> None:
-    send(int(payload["news_id"]))
+@job_task(SEND_JOB, key="follow-news:{news_id}")
+def send_news_task(news_id: int) -> None:
+    send(int(news_id))
 
 
 def send(news_id: int) -> str:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tapecut.core import audit, jobs
+from tapecut.core.tasks import job_task
 from tapecut.intake.models import Mode, Report, Reporter
 from tapecut.triage import following, linked, steps
 from tapecut.triage.delivery import deliver
@@ -146,20 +147,19 @@ def enqueue_outcome(change_id: int, step: str = "") -> None:
     """Plan the news of one step (by default the change's current one) in the background."""
     if not step:
         step = Change.objects.values_list("status", flat=True).get(pk=change_id)
-    payload = {"change_id": change_id, "step": step}
-    jobs.enqueue(PLAN_JOB, payload, key=f"plan-outcome:{change_id}:{step}")
+    plan_outcome_task.enqueue(change_id=change_id, step=step)
 
 
 def enqueue_send(notice_id: int) -> None:
-    jobs.enqueue(SEND_JOB, {"notice_id": notice_id}, key=f"notice:{notice_id}")
+    send_notice_task.enqueue(notice_id=notice_id)
 
 
-@jobs.handler(PLAN_JOB)
-def _plan_job(payload: dict[str, Any]) -> None:
-    change = Change.objects.filter(pk=payload["change_id"]).first()
+@job_task(PLAN_JOB, key="plan-outcome:{change_id}:{step}")
+def plan_outcome_task(change_id: int, step: str = "") -> None:
+    change = Change.objects.filter(pk=change_id).first()
     if change is None:
-        raise jobs.PermanentError(f"change {payload['change_id']} does not exist")
-    step = str(payload.get("step") or change.status)
+        raise jobs.PermanentError(f"change {change_id} does not exist")
+    step = str(step or change.status)
     do_plan_outcome(change, step)
     following.plan_news(change, step)
     # Also picks up notices a failed send put back to pending.
@@ -167,6 +167,6 @@ def _plan_job(payload: dict[str, Any]) -> None:
         enqueue_send(notice_id)
 
 
-@jobs.handler(SEND_JOB)
-def _send_job(payload: dict[str, Any]) -> None:
-    deliver(int(payload["notice_id"]))
+@job_task(SEND_JOB, key="notice:{notice_id}")
+def send_notice_task(notice_id: int) -> None:
+    deliver(int(notice_id))
