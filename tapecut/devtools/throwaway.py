@@ -12,27 +12,35 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connections
+from django.db.utils import load_backend
 
 
 @contextmanager
 def throwaway_database() -> Iterator[Path]:
-    conn = connections["default"]
-    saved = dict(conn.settings_dict)
+    """Point the default connection at a new SQLite file for the duration, whatever the
+    installation's own database is: a PostgreSQL wrapper cannot simply be given SQLite
+    settings, so a SQLite wrapper stands in for it and the original comes back afterwards."""
+    original = connections["default"]
     with tempfile.TemporaryDirectory(prefix="tapecut-throwaway-") as tmp:
         path = Path(tmp) / "db.sqlite3"
-        conn.close()
-        conn.settings_dict.update(
-            {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": str(path),
-                "CONN_MAX_AGE": 0,
-                "OPTIONS": {"timeout": 30},
-            }
+        settings_dict = {
+            **original.settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
+            "CONN_MAX_AGE": 0,
+            "OPTIONS": {"timeout": 30},
+        }
+        wrapper = load_backend("django.db.backends.sqlite3").DatabaseWrapper(
+            settings_dict, alias="default"
         )
+        connections["default"] = wrapper
         try:
             call_command("migrate", verbosity=0, interactive=False)
             yield path
         finally:
-            conn.close()
-            conn.settings_dict.clear()
-            conn.settings_dict.update(saved)
+            wrapper.close()
+            connections["default"] = original
