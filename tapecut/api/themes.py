@@ -6,6 +6,8 @@ moves, undo), which re-clustering keeps.
 # No "from __future__ import annotations" here: django-ninja must resolve the query
 # parameters' types when it builds the schema, and strings from this module defeat it.
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -116,6 +118,15 @@ def _themes() -> QuerySet[Theme]:
     )
 
 
+@contextmanager
+def _refused_as_400() -> Iterator[None]:
+    """A theme operation the curation refuses is the caller's mistake: 400 with the reason."""
+    try:
+        yield
+    except curation.ThemeError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
 def _theme(theme_id: int) -> Theme:
     return get_object_or_404(_themes(), pk=theme_id)
 
@@ -137,10 +148,8 @@ def get_theme(request: HttpRequest, theme_id: int) -> Theme:
 def create_theme(request: HttpRequest, body: CreateIn) -> Any:
     """A theme named by the team, with the chosen reports moved into it (kept on re-clustering)."""
     require_api(request, "triage")
-    try:
+    with _refused_as_400():
         theme = curation.do_create_theme(body.title, body.report_ids, actor=request.user)
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
     return 201, _theme(theme.pk)
 
 
@@ -148,10 +157,8 @@ def create_theme(request: HttpRequest, body: CreateIn) -> Any:
 def rename_theme(request: HttpRequest, theme_id: int, body: TitleIn) -> Any:
     """The team's title wins over any other and survives re-clustering."""
     require_api(request, "triage")
-    try:
+    with _refused_as_400():
         curation.do_rename_theme(_theme(theme_id), body.title, actor=request.user)
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
     return _theme(theme_id)
 
 
@@ -163,10 +170,8 @@ def rename_theme(request: HttpRequest, theme_id: int, body: TitleIn) -> Any:
 def move_reports(request: HttpRequest, theme_id: int, body: ReportsIn) -> Any:
     """The reports join this theme and stay there when themes are re-clustered."""
     require_api(request, "triage")
-    try:
+    with _refused_as_400():
         curation.do_move_reports(_theme(theme_id), body.report_ids, actor=request.user)
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
     return _theme(theme_id)
 
 
@@ -180,10 +185,8 @@ def accept_proposals(request: HttpRequest, theme_id: int, body: AcceptIn) -> Any
     as a move by hand: they stay on re-clustering, and ``POST /themes/edits/{id}/undo`` undoes
     the step (``GET /themes/{id}/edits``). ``400`` when one of them is not proposed here."""
     require_api(request, "triage")
-    try:
+    with _refused_as_400():
         curation.do_accept_proposals(_theme(theme_id), body.report_ids, actor=request.user)
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
     return _theme(theme_id)
 
 
@@ -194,10 +197,8 @@ def accept_proposals(request: HttpRequest, theme_id: int, body: AcceptIn) -> Any
 )
 def merge_themes(request: HttpRequest, theme_id: int, body: MergeIn) -> Any:
     require_api(request, "triage")
-    try:
+    with _refused_as_400():
         curation.do_merge_themes(_theme(theme_id), _theme(body.theme_id), actor=request.user)
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
     return _theme(theme_id)
 
 
@@ -209,12 +210,10 @@ def merge_themes(request: HttpRequest, theme_id: int, body: MergeIn) -> Any:
 def split_theme(request: HttpRequest, theme_id: int, body: SplitIn) -> Any:
     """Returns the new theme."""
     require_api(request, "triage")
-    try:
+    with _refused_as_400():
         new = curation.do_split_theme(
             _theme(theme_id), body.report_ids, body.title, actor=request.user
         )
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
     return 201, _theme(new.pk)
 
 
@@ -230,7 +229,5 @@ def theme_edits(request: HttpRequest, theme_id: int) -> Any:
 def undo_edit(request: HttpRequest, edit_id: int) -> Any:
     require_api(request, "triage")
     edit = get_object_or_404(ThemeEdit, pk=edit_id)
-    try:
+    with _refused_as_400():
         return curation.do_undo_theme_edit(edit, actor=request.user)
-    except curation.ThemeError as exc:
-        raise HttpError(400, str(exc)) from None
