@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 
+from django.db import DataError, transaction
+
 from tapecut.custody.sanitise import original_for_team
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
@@ -68,17 +70,28 @@ def store_original(inbound: InboundMessage) -> OriginalCopy | None:
         # read is shown as nothing rather than as an error page (the report text is there).
         log.exception("cannot prepare the original of inbound %s for display", inbound.pk)
         return None
-    copy, _created = OriginalCopy.objects.update_or_create(
-        inbound=inbound,
-        defaults={
-            "headers": [list(pair) for pair in made.headers],
-            "html": made.html,
-            "text": made.text,
-            "size": made.size,
-            "note": made.note[:200],
-        },
-    )
+    try:
+        with transaction.atomic():  # a refused row must not undo the report being stored
+            copy, _created = OriginalCopy.objects.update_or_create(
+                inbound=inbound,
+                defaults={
+                    "headers": [[_storable(n), _storable(v)] for n, v in made.headers],
+                    "html": _storable(made.html),
+                    "text": _storable(made.text),
+                    "size": made.size,
+                    "note": _storable(made.note)[:200],
+                },
+            )
+    except DataError:
+        log.exception("cannot keep the original of inbound %s for display", inbound.pk)
+        return None
     return copy
+
+
+def _storable(text: str) -> str:
+    """Text every database keeps: PostgreSQL refuses NUL in text and JSON columns, and a
+    message may carry one in any part (a NUL shows nothing on the page either)."""
+    return text.replace("\x00", "")
 
 
 def prepare(inbound: InboundMessage) -> Original:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 from email.message import EmailMessage
 from typing import Any
 
@@ -89,6 +90,24 @@ def test_a_copy_goes_with_its_message() -> None:
     assert store_original(msg) is not None
     InboundMessage.objects.filter(pk=msg.pk).delete()
     assert not OriginalCopy.objects.exists()
+
+
+def test_a_nul_in_the_original_is_left_out_of_the_copy() -> None:
+    # A base64 part may decode to NUL bytes; PostgreSQL keeps no NUL in text or JSON columns,
+    # and a refused copy would have undone the whole import batch (found on real mail).
+    raw = (
+        b"From: ann@corp.example\r\nTo: bureaucracy@corp.example\r\n"
+        b"Subject: Stamp\x00form\r\nContent-Type: text/plain; charset=latin-1\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode(b"Three\x00stamps for one form.\x00")
+        + b"\r\n"
+    )
+    msg, _new = do_store_inbound(raw, channel="smtp", envelope_to=["bureaucracy@corp.example"])
+    copy = store_original(msg)
+    assert copy is not None
+    copy.refresh_from_db()
+    assert copy.text == "Threestamps for one form."
+    assert all("\x00" not in value for pair in copy.headers for value in pair)
 
 
 def test_flatten_keeps_depth_and_makes_no_new_tags() -> None:
