@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tapecut.analysis.link_reasons import reason_shown
+from tapecut.analysis.stages.impact_assumptions import assumptions_shown
 from tapecut.intake.models import Report
 
 
@@ -77,25 +79,42 @@ class Theme(models.Model):
     class Meta:
         ordering = ["-report_count", "-id"]
 
+    # The columns a theme's name is made of: lists that load only these stay cheap (no centroid)
+    # and name every theme in the reader's language without a query per theme.
+    LABEL_FIELDS = ("id", "title", "title_source", "titles", "keywords")
+
     def __str__(self) -> str:
-        return self.label_for(self.pk, self.title, self.keywords)
+        """The name in the language of the page (``label_in`` the active language)."""
+        return self.label_in(get_language() or settings.LANGUAGE_CODE)
 
     @staticmethod
-    def label_for(pk: int | None, title: str, keywords: list[str] | None) -> str:
-        """The theme's name: its title, else its first keywords (for lists built from rows)."""
-        return title or ", ".join((keywords or [])[:3]) or f"Theme {pk}"
+    def label_for(
+        pk: int | None,
+        title: str,
+        keywords: list[str] | None,
+        titles: dict[str, str] | None = None,
+        source: str = "",
+        language: str | None = None,
+    ) -> str:
+        """The theme's name from plain column values (for lists built from rows): a title the
+        team typed or a model wrote; else the title from a report in the reader's language
+        (``language``, by default the page's) where the theme has one; else its stored title,
+        else its first keywords."""
+        stored = title or ", ".join((keywords or [])[:3]) or f"Theme {pk}"
+        if source in {Theme.TitleSource.TEAM, Theme.TitleSource.MODEL} or not titles:
+            return stored
+        base = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+        return titles.get(base) or stored
 
     @property
     def label(self) -> str:
         return str(self)
 
     def label_in(self, language: str) -> str:
-        """The name for a reader of ``language``: a title the team typed or a model wrote,
-        else the title from a report in that language where the theme has one."""
-        if self.title_source in {self.TitleSource.TEAM, self.TitleSource.MODEL}:
-            return str(self)
-        base = (language or "").split("-")[0].lower()
-        return (self.titles or {}).get(base) or str(self)
+        """The name for a reader of ``language`` (``label_for`` this theme's columns)."""
+        return self.label_for(
+            self.pk, self.title, self.keywords, self.titles, self.title_source, language
+        )
 
 
 class ReportAnalysis(models.Model):
@@ -159,6 +178,11 @@ class ReportAnalysis(models.Model):
     def __str__(self) -> str:
         return f"Analysis of report {self.report_id}"
 
+    @property
+    def impact_assumptions(self) -> list[str]:
+        """What the hours estimate assumed, in the reader's language (stored as keys)."""
+        return assumptions_shown((self.impact or {}).get("assumptions") or [])
+
 
 class DuplicateLink(models.Model):
     """Two reports about the same thing: a suggestion, or a merge (which can be undone)."""
@@ -201,6 +225,11 @@ class DuplicateLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} ~ {self.original_id} ({self.kind} {self.score:.2f}, {self.state})"
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason with Tapecut's own words in the reader's language (link_reasons)."""
+        return reason_shown(self.reason)
 
 
 class LshBand(models.Model):

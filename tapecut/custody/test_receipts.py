@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import RequestFactory
@@ -123,3 +124,11 @@ def test_claim_once_refuses_a_replay():
     assert throttle.claim_once("form-token", "nonce-1", issued)
     assert not throttle.claim_once("form-token", "nonce-1", issued)
     assert throttle.claim_once("form-token", "nonce-2", issued)
+
+
+def test_the_receipt_page_explains_a_missing_code_in_both_languages(client: Any) -> None:
+    english = client.get("/receipt/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reported by email and no code came back?" in english
+    german = client.get("/receipt/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Per E-Mail gemeldet und kein Code zurückgekommen?" in german
+    assert "no code came back" not in german

@@ -42,7 +42,9 @@ class Digest:
     week: str  # ISO week it is sent in: "2026-W48"
     filters: Filters  # the seven days before the day it is sent
     funnel: metrics.Funnel | None  # None: fewer than MIN_GROUP reports last week
-    new_themes: list[tuple[str, int]]  # (label, reports) of new themes with MIN_GROUP or more
+    # (theme, reports) of new themes with MIN_GROUP or more; the theme is named when the digest
+    # is rendered, in each leader's language.
+    new_themes: list[tuple[Theme, int]]
     smaller_new_themes: int
     done: list[Change]
     overdue: list[Change]
@@ -58,9 +60,10 @@ def last_week(today: date) -> Filters:
     return Filters(start=today - timedelta(days=7), end=today - timedelta(days=1))
 
 
-def new_themes(filters: Filters) -> tuple[list[tuple[str, int]], int]:
-    themes = in_period(Theme.objects.all(), "created_at", filters).annotate(n=Count("analyses"))
-    rows = [(theme.label, theme.n) for theme in themes.order_by("-n", "id")]
+def new_themes(filters: Filters) -> tuple[list[tuple[Theme, int]], int]:
+    themes = in_period(Theme.objects.only(*Theme.LABEL_FIELDS), "created_at", filters)
+    themes = themes.annotate(n=Count("analyses"))
+    rows = [(theme, theme.n) for theme in themes.order_by("-n", "id")]
     return [r for r in rows if r[1] >= MIN_GROUP], sum(1 for r in rows if r[1] < MIN_GROUP)
 
 

@@ -201,7 +201,7 @@ def hours_by_theme(sel: Selection, limit: int | None = None) -> list[Group]:
     """The first ``limit`` of ``theme_groups``, with their titles."""
     shown = theme_groups(sel)[:limit]
     ids = [int(g.key) for g in shown if not g.is_other]
-    themes = Theme.objects.only("id", "title", "keywords").in_bulk(ids)
+    themes = Theme.objects.only(*Theme.LABEL_FIELDS).in_bulk(ids)
     return [g if g.is_other else replace(g, label=themes[int(g.key)].label) for g in shown]
 
 

@@ -73,7 +73,7 @@ def test_a_busy_week_shows_its_figures_and_new_themes(personas: Any, world: Any)
     assert f"Changes done: {done}" in body
     # The seeded themes were created when the world was built: new in next week's digest.
     shown = digest.build_digest(world.base + timedelta(days=1))
-    assert [label for label, _n in shown.new_themes] == [THEMES["T1"], THEMES["T2"]]
+    assert [str(theme) for theme, _n in shown.new_themes] == [THEMES["T1"], THEMES["T2"]]
     assert shown.smaller_new_themes == 2
 
 

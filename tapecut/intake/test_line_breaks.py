@@ -57,3 +57,21 @@ def test_the_api_answers_400_in_json(client, body):
     assert answer.status_code == 400, answer.content
     assert "line breaks" in answer.json()["detail"]
     assert not InboundMessage.objects.exists()
+
+
+def test_the_web_form_says_so_in_german(client):
+    page = client.post(
+        "/report/",
+        {
+            "subject": "Formular 27b\r\nBcc: someone@example.org",
+            "text": "Ein langer Text über das Formular 27b, den ich nicht verlieren will.",
+            "mode": Mode.ANONYMOUS,
+            "website": "",
+            "token": issue_token(time.time() - 10),
+        },
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Bitte schreiben Sie dies in eine Zeile (ohne Zeilenumbrüche)." in html
+    assert "line breaks" not in html

@@ -41,6 +41,8 @@ ROW_FIELDS = (
     "analysis__theme_id",
     "analysis__theme__title",
     "analysis__theme__keywords",
+    "analysis__theme__titles",
+    "analysis__theme__title_source",
     "analysis__category_confidence",
     "analysis__category_confirmed_by_id",
     "assignment__triager__username",
@@ -85,7 +87,11 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
             else Reporter.name_for(None, row["mode"], "", "", "")
         )
         theme_label = Theme.label_for(
-            theme, row["analysis__theme__title"] or "", row["analysis__theme__keywords"]
+            theme,
+            row["analysis__theme__title"] or "",
+            row["analysis__theme__keywords"],
+            row["analysis__theme__titles"],
+            row["analysis__theme__title_source"] or "",
         )
         out.append(
             ROW.format(

@@ -35,3 +35,44 @@ def test_waiting_and_the_cap_are_said(client_as: Any) -> None:
     page = page_for(client, "all 40 of us lose 30 minutes daily")
     assert "2000.0 h/year" in page and "check this estimate" in page
     assert "The text gives 4400 h/year" in page
+
+
+def test_the_assumptions_read_in_the_readers_language(client_as: Any) -> None:
+    client = client_as("triager")
+    page_for(client, "The travel form takes 40 minutes.")
+    report_url = f"/reports/{ReportAnalysis.objects.get().report_id}/"
+    english = " ".join(client.get(report_url).text.split())
+    assert "Assumed: frequency: once a year (a lower bound); people: the reporter alone" in english
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = " ".join(client.get(report_url).text.split())
+    assert (
+        "Angenommen: Häufigkeit: einmal im Jahr (eine Untergrenze); "
+        "Personen: nur die meldende Person"
+    ) in german
+    assert "reporter alone" not in german and "0,7 h/Jahr" in german
+
+
+def test_an_estimate_stored_with_english_sentences_reads_in_german(client_as: Any) -> None:
+    report = make_report("Forms", "It takes me 3 hours.")
+    impact = {
+        "assumptions": ["frequency: once a year (a lower bound)", "people: the reporter alone"]
+    }
+    ReportAnalysis.objects.create(report=report, state="done", impact=impact, hours_per_year=3.0)
+    client = client_as("triager")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    page = " ".join(client.get(f"/reports/{report.pk}/").text.split())
+    assert (
+        "Häufigkeit: einmal im Jahr (eine Untergrenze); Personen: nur die meldende Person" in page
+    )
+
+
+def test_waiting_and_the_cap_are_said_in_german(client_as: Any) -> None:
+    client = client_as("triager")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    page = page_for(client, "The approval takes two weeks.")
+    assert "Wartezeit: 10,0 Arbeitstage je Fall" in page and "noch keine" in page
+    page = page_for(client, "all 40 of us lose 30 minutes daily")
+    assert "2000,0 h/Jahr" in page and "Schätzung prüfen" in page
+    assert "Der Text ergibt 4400 Std./Jahr" in page
+    # The cap and the waiting have a line of their own: the "Assumed" line does not repeat them.
+    assert "Obergrenze je Meldung" not in page and "Angenommen:" not in page

@@ -12,18 +12,19 @@ import html
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.db.models import Count, Max
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from tapecut.analysis.models import Theme
 
 _LOCK = threading.Lock()
-_THEMES: dict[str, Any] = {}
+_THEMES: dict[str | None, tuple[Any, Choices]] = {}
 
 
 def options_html(choices: Iterable[tuple[Any, Any]], selected: Any = None) -> SafeString:
@@ -104,7 +105,7 @@ class QuickDateInput(forms.DateInput, QuickTextInput):
 def themes_for_choice() -> Any:
     """Themes by title, with only the columns their labels use (not their centroids)."""
 
-    return Theme.objects.only("id", "title", "keywords").order_by("title", "id")
+    return Theme.objects.only(*Theme.LABEL_FIELDS).order_by("title", "id")
 
 
 def theme_choices() -> Choices:
@@ -118,12 +119,17 @@ def theme_choices() -> Choices:
     stamp = tuple(
         Theme.objects.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at")).values()
     )
+    # Labels are in the page's language (Theme.label_for): one list per language.
+    language = get_language()
     with _LOCK:
-        if _THEMES.get("stamp") == stamp:
-            return cast(Choices, _THEMES["choices"])
-    rows = Theme.objects.order_by("title", "id").values_list("id", "title", "keywords")
-    items = [("", "—"), *((pk, Theme.label_for(pk, title, kws)) for pk, title, kws in rows)]
+        cached = _THEMES.get(language)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    rows = Theme.objects.order_by("title", "id").values_list(
+        "id", "title", "keywords", "titles", "title_source"
+    )
+    items = [("", "—"), *((row[0], Theme.label_for(*row)) for row in rows)]
     choices = Choices.of(items)
     with _LOCK:
-        _THEMES.update(stamp=stamp, choices=choices)
+        _THEMES[language] = (stamp, choices)
     return choices

@@ -5,7 +5,8 @@
 month") and how many people ("all 40 of us", "wir 12 Kolleginnen"), and multiplies them:
 hours per occurrence × occurrences a year × people. Every figure keeps the span it came from.
 Where no frequency is given it assumes once a year (a lower bound); where no people are named,
-the reporter alone. Both assumptions are listed in the result.
+the reporter alone. Both assumptions are listed in the result, as keys (tapecut.analysis.stages.
+impact_assumptions): the sentence is chosen when a page shows it, in the reader's language.
 
 Days and weeks spent *waiting* ("the approval takes three weeks") are calendar time: kept as
 ``waiting_days``, never counted as working hours. A figure that already is the team's total
@@ -23,6 +24,14 @@ from typing import Any, Protocol
 
 from tapecut.analysis.stages import impact_patterns as p
 from tapecut.analysis.stages import impact_reading as reading
+from tapecut.analysis.stages.impact_assumptions import (
+    ONCE_A_YEAR,
+    PERSON_CAP,
+    REPORT_CAP,
+    REPORTER_ALONE,
+    TEAM_TOTAL,
+    WAITING_ONLY,
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ class Impact:
     people: int | None = None
     hours_per_year: float | None = None
     evidence: tuple[Evidence, ...] = ()
-    assumptions: tuple[str, ...] = field(default_factory=tuple)
+    assumptions: tuple[str, ...] = field(default_factory=tuple)  # keys: impact_assumptions
     hours_per_person: float | None = None  # a year, before multiplying by people
     team_total: bool = False  # the figure named is the team's total: not multiplied
     waiting_days: float | None = None  # calendar time waited per case, not counted as work
@@ -258,7 +267,7 @@ def estimate_impact(text: str) -> Impact:
             people=int(crowd.value) if crowd else None,
             evidence=evidence,
             waiting_days=waiting_days,
-            assumptions=("waiting time only: calendar time, not counted as work",) if wait else (),
+            assumptions=(WAITING_ONLY,) if wait else (),
         )
     return _combine(text, duration, freq, crowd, evidence, waiting_days)
 
@@ -274,21 +283,21 @@ def _combine(
     assumptions = []
     occurrences = freq.value if freq else 1.0
     if freq is None:
-        assumptions.append("frequency: once a year (a lower bound)")
+        assumptions.append(ONCE_A_YEAR)
     people = int(crowd.value) if crowd else 1
     if crowd is None:
-        assumptions.append("people: the reporter alone")
+        assumptions.append(REPORTER_ALONE)
     per_person = duration.value * occurrences
     team = reading.is_team_total(text, duration.start, duration.end, per_person, people)
     if team:
-        assumptions.append("the figure is the team's total: not multiplied by the people")
+        assumptions.append(TEAM_TOTAL)
     if per_person > p.MAX_HOURS_PER_PERSON_YEAR:
         per_person = p.MAX_HOURS_PER_PERSON_YEAR
-        assumptions.append("capped at a working year per person")
+        assumptions.append(PERSON_CAP)
     total = per_person if team else per_person * people
     counted = min(total, p.MAX_HOURS_PER_REPORT_YEAR)
     if total > counted:
-        assumptions.append("check this estimate: counted as the per-report cap")
+        assumptions.append(REPORT_CAP)
     return Impact(
         hours_per_occurrence=duration.value,
         occurrences_per_year=occurrences,

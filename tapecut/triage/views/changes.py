@@ -81,7 +81,7 @@ def _initial(themes: QuerySet[Theme]) -> dict[str, str]:
     theme = themes.first()
     if theme is None:
         return {}
-    return {"title": theme.title or str(theme), "problem": theme.summary}
+    return {"title": str(theme), "problem": theme.summary}
 
 
 @require("see_changes")

@@ -49,7 +49,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicate_links": links.order_by("-score"),
         "changes": linked.changes_of(report),
         "categories": Category.objects.filter(active=True),
-        "themes": Theme.objects.order_by("title", "id"),
+        "themes": Theme.objects.only(*Theme.LABEL_FIELDS).order_by("title", "id"),
         "merge_form": MergeForm(),
     }
     return render(request, "triage/report.html", context)

@@ -81,7 +81,7 @@ def theme_page(request: HttpRequest, pk: int) -> HttpResponse:
         "title": theme.label_in(request.LANGUAGE_CODE),
         "other_themes": Theme.objects.exclude(pk=theme.pk)
         .filter(report_count__gt=0)
-        .only("id", "title", "keywords")
+        .only(*Theme.LABEL_FIELDS)
         .order_by("-report_count")[:300],
         # Its own operations and those that changed it (a split made from it, a merge into it).
         "edits": ThemeEdit.objects.filter(
