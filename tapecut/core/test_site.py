@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import translation
+from django.views.defaults import server_error
 
 from tapecut.core.site_views import FAVICON
 from tapecut.triage.personas import make_user
@@ -71,3 +73,19 @@ def test_the_404_page_offers_the_inbox_to_the_team(settings: Any) -> None:
     client.force_login(make_user("tess", "triager"))
     html = client.get("/no/such/page/").content.decode()
     assert 'href="/inbox/"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "back"),
+    [
+        ("en", "Something went wrong on our side", "Go to the start page"),
+        ("de", "Bei uns ist etwas schiefgegangen", "Zur Startseite"),
+    ],
+)
+def test_the_500_page_speaks_the_readers_language(language: str, heading: str, back: str) -> None:
+    with translation.override(language):
+        response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{heading}</h1>" in html and f'<a href="/">{back}</a>' in html

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from tapecut.analysis.models import ReportAnalysis, Theme
 from tapecut.analysis.stages.impact_patterns import MAX_HOURS_PER_REPORT_YEAR
@@ -100,24 +100,32 @@ def _time(cases: list[Case]) -> Factor:
     that time x cases gives back the reports' hours (a median would not)."""
     timed = [c for c in cases if c.time]
     if not timed:
-        return Factor(Name.TIME_PER_CASE, Decimal(0), "no report names a time", "none")
+        return Factor(Name.TIME_PER_CASE, Decimal(0), gettext("no report names a time"), "none")
     hours = sum((c.time * c.cases for c in timed if c.time), Decimal(0))
     weight = sum((c.cases for c in timed), Decimal(0))
     most = max(timed, key=lambda c: ((c.time or 0) * c.cases, -c.report_id))
-    source = f"report #{most.report_id}: “{most.phrase}”"
+    source = gettext("report #%(report)s: “%(phrase)s”") % {
+        "report": most.report_id,
+        "phrase": most.phrase,
+    }
     if len(timed) > 1:
-        source = f"{len(timed)} reports, weighted by their cases; the most from {source}"
+        source = gettext("%(n)s reports, weighted by their cases; the most from %(most)s") % {
+            "n": len(timed),
+            "most": source,
+        }
     return Factor(Name.TIME_PER_CASE, money(hours / weight), source, "report", most.report_id)
 
 
 def _cases(cases: list[Case], me_too: int = 0) -> Factor:
     total = sum((c.cases for c in cases), Decimal(me_too))
     named = sum(1 for c in cases if c.time)
-    source = (
-        f"{len(cases)} reports: the frequency and people {named} of them name, 1 for each other"
-    )
+    source = ngettext(
+        "%(n)s report: the frequency and people it names, or 1",
+        "%(n)s reports: the frequency and people %(named)s of them name, 1 for each other",
+        len(cases),
+    ) % {"n": len(cases), "named": named}
     if me_too:
-        source += f"; 1 for each of {me_too} “me too”"
+        source += gettext("; 1 for each of %(n)s “me too”") % {"n": me_too}
     return Factor(Name.CASES_PER_YEAR, money(total), source, "reports")
 
 
@@ -129,10 +137,19 @@ def wage_for(units: Iterable[str], rates: list[WageRate] | None = None) -> Facto
     rate = rate or next((r for r in rates if r.is_default), None)
     if rate is None:
         shipped = wages.DEFAULT
-        source = f"shipped wage table: {shipped.sector}, {wages.YEAR} ({wages.SOURCE})"
+        source = gettext("shipped wage table: %(sector)s, %(year)s (%(source)s)") % {
+            "sector": shipped.sector,
+            "year": wages.YEAR,
+            "source": wages.SOURCE,
+        }
         return Factor(Name.HOURLY_COST, shipped.hourly_cost, source, "table")
-    where = f", unit {rate.unit}" if rate.unit else ""
-    source = f"wage table: {rate.sector}{where}, {rate.year or ''} ({rate.source})"
+    where = gettext(", unit %(unit)s") % {"unit": rate.unit} if rate.unit else ""
+    source = gettext("wage table: %(sector)s%(where)s, %(year)s (%(source)s)") % {
+        "sector": rate.sector,
+        "where": where,
+        "year": rate.year or "",
+        "source": rate.source,
+    }
     return Factor(Name.HOURLY_COST, rate.hourly_cost, source, "table")
 
 
@@ -140,9 +157,13 @@ def _team(factor: Factor, overrides: dict[str, CostFactor]) -> Factor:
     set_ = overrides.get(factor.name)
     if set_ is None:
         return factor
-    who = set_.set_by.get_username() if set_.set_by else "the team"
-    note = f": {set_.note}" if set_.note else ""
-    source = f"set by {who} on {set_.set_at:%Y-%m-%d}{note} (estimated: {factor.value})"
+    who = set_.set_by.get_username() if set_.set_by else gettext("the team")
+    source = gettext("set by %(who)s on %(day)s%(note)s (estimated: %(estimate)s)") % {
+        "who": who,
+        "day": f"{set_.set_at:%Y-%m-%d}",
+        "note": f": {set_.note}" if set_.note else "",
+        "estimate": factor.value,
+    }
     return Factor(factor.name, set_.value, source, "team")
 
 
@@ -157,7 +178,8 @@ def model_of(
 ) -> CostModel:
     """The cost model of (report id, impact, reporter's unit, hours) rows, the team's first."""
     cases = [case_of(pk, impact or {}, hours) for pk, impact, _unit, hours in rows]
-    none = Factor(Name.OUT_OF_POCKET, Decimal(0), "none named; the team can set it", "none")
+    unnamed = gettext("none named; the team can set it")
+    none = Factor(Name.OUT_OF_POCKET, Decimal(0), unnamed, "none")
     found = [_time(cases), _cases(cases, me_too), wage_for((r[2] for r in rows), rates), none]
     t, n, w, oop = (_team(f, overrides) for f in found)
     return CostModel(t, n, w, oop, settings.TAPECUT_CURRENCY)
@@ -208,9 +230,8 @@ def saving_of(
     names no figure)."""
     model = model_of(rows, overrides, rates, me_too)
     whole = model.time_per_case
-    saved = Factor(
-        Name.TIME_SAVED, whole.value, f"all of the time per case ({whole.source})", whole.origin
-    )
+    whole_time = gettext("all of the time per case (%(source)s)") % {"source": whole.source}
+    saved = Factor(Name.TIME_SAVED, whole.value, whole_time, whole.origin)
     saved = _team(saved, overrides)
     n, w = model.cases_per_year.value, model.hourly_cost.value
     expected = money(n * saved.value * w) + model.out_of_pocket_per_year

@@ -88,10 +88,12 @@ def over_time_charts(over_time: OverTime) -> tuple[SafeString, SafeString]:
 
 
 def done_days_chart(done_days: list[tuple[str, int]]) -> SafeString:
-    bars = [Bar(f"{label} d", n, num(n), f"speed.done_days.{label}") for label, n in done_days]
+    # Translators: a range of days on a chart's axis ("0–7 d").
+    shown = [(_("%(days)s d") % {"days": label}, label, n) for label, n in done_days]
+    bars = [Bar(text, n, num(n), f"speed.done_days.{label}") for text, label, n in shown]
     return charts.columns(
         _("Days from proposal to done"),
-        [f"{label} d" for label, _n in done_days],
+        [text for text, _label, _n in shown],
         [Series(_("Changes"), bars)],
     )
 

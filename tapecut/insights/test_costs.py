@@ -176,6 +176,30 @@ def test_german_wording_as_the_method_uses_it(travel: Any, personas: Any) -> Non
     assert "Zeitaufwand je Fall" in page and "Lohnkosten je Stunde" in page
 
 
+def test_where_each_factor_comes_from_reads_in_the_readers_language(
+    travel: Any, personas: Any
+) -> None:
+    theme, _reports = travel
+    do_set_cost_factor(theme, "out_of_pocket", "12.00", actor=personas.triager, note="Porto")
+    url = f"/insights/cost/themes/{theme.pk}/"
+    said = {}
+    for language in ("de", "en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_login(personas.leader)
+        said[language] = " ".join(client.get(url).content.decode().split())
+    german, english = said["de"], said["en"]
+    assert "2 Meldungen, nach ihren Fällen gewichtet; das meiste aus Meldung #" in german
+    assert (
+        "3 Meldungen: die Häufigkeit und die Personen, die 2 davon nennen, 1 für jede andere"
+        in (german)
+    )
+    assert "Lohntabelle: " in german and "gesetzt von tom am " in german
+    assert ": Porto (geschätzt: 0)" in german
+    for words in ("reports, weighted", "wage table", "set by", "estimated"):
+        assert words not in german, words
+        assert words in english, words
+
+
 def test_an_emptied_wage_table_falls_back_to_the_shipped_default() -> None:
     """A flushed or emptied table must not turn every cost into zero euros."""
     WageRate.objects.all().delete()

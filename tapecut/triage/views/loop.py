@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -112,7 +113,11 @@ def change_texts(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("triage:change_texts", pk=change.pk)
     existing = {t.language: t for t in change.texts.all()}
-    rows = [(code, name, existing.get(code)) for code, name in languages]
+    # Each language named in the reader's language, as the language switch names them.
+    rows = [
+        (code, get_language_info(code)["name_translated"], existing.get(code))
+        for code, _n in languages
+    ]
     return render(request, "triage/change_texts.html", {"change": change, "rows": rows})
 
 

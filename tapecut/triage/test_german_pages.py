@@ -1,5 +1,5 @@
-"""The report page in German: the reasons Tapecut wrote for a duplicate read in German; what a
-person typed stays as typed."""
+"""Team pages in German: the reasons Tapecut wrote for a duplicate (what a person typed stays as
+typed), the original email's header names, the languages of a change's texts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from tapecut.analysis import actions, duplicate_links
 from tapecut.analysis.stages.duplicates import Candidate
+from tapecut.triage import actions as triage_actions
 from tapecut.triage.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +42,28 @@ def test_a_merge_by_hand_keeps_the_persons_words(client_as: Any, personas: Any) 
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
     page = client.get(f"/reports/{second.pk}/").text
     assert "Von Hand zusammengeführt: gleiche Quittung<br>Getrennt: andere Fahrt" in page
+
+
+def test_the_original_email_names_its_headers_in_the_readers_language(client_as: Any) -> None:
+    report = make_report("Taxi", "Taxi receipts need three signatures.")
+    client = client_as("triager")
+    english = client.get(f"/reports/{report.pk}/original/").text
+    assert '<th scope="row">From</th>' in english and '<th scope="row">Subject</th>' in english
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = client.get(f"/reports/{report.pk}/original/").text
+    assert '<th scope="row">Von</th>' in german and '<th scope="row">Betreff</th>' in german
+    assert '<th scope="row">An</th>' in german and '<th scope="row">From</th>' not in german
+
+
+def test_a_changes_texts_name_each_language_in_the_readers_language(
+    client_as: Any, personas: Any
+) -> None:
+    change = triage_actions.do_create_change(title="Fewer signatures", actor=personas.admin)
+    client = client_as("admin")
+    english = client.get(f"/changes/{change.pk}/texts/").text
+    assert '<h2 id="h-text-en">English</h2>' in english
+    assert '<h2 id="h-text-de">German</h2>' in english
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = client.get(f"/changes/{change.pk}/texts/").text
+    assert '<h2 id="h-text-en">Englisch</h2>' in german
+    assert '<h2 id="h-text-de">Deutsch</h2>' in german

@@ -1,5 +1,5 @@
-"""Insights name each theme in the reader's language: the dashboard, the themes export, a
-theme's cost page and the weekly digest (rendered per leader's language)."""
+"""Insights in the reader's language: each theme named in it on the dashboard, the themes export,
+a theme's cost page and the weekly digest (rendered per leader's language); the chart's units."""
 
 from __future__ import annotations
 
@@ -59,3 +59,13 @@ def test_the_digest_names_new_themes_in_each_leaders_language(
     english = digest.render_digest(built, "en")[1]
     assert f"- DE {THEMES['T1']} (" in german and f"EN {THEMES['T1']}" not in german
     assert f"- EN {THEMES['T1']} (" in english and f"DE {THEMES['T1']}" not in english
+
+
+def test_the_days_to_done_chart_gives_its_unit_in_the_readers_language(
+    personas: Any, world: Any
+) -> None:
+    cache.clear()
+    german = leader(personas, "de").get("/insights/").content.decode()
+    english = leader(personas, "en").get("/insights/").content.decode()
+    assert "0–7 Tg." in german and "0–7 d" not in german
+    assert "0–7 d" in english
