@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tapecut.analysis import pipeline
 from tapecut.analysis.models import Category, DuplicateLink, ReportAnalysis
@@ -77,15 +78,15 @@ def do_merge_reports(
 ) -> DuplicateLink:
     """Mark ``report`` as a duplicate of ``original``; undone by ``do_unmerge``."""
     if report.pk == original.pk:
-        raise AnalysisError("A report cannot be merged into itself.")
+        raise AnalysisError(_("A report cannot be merged into itself."))
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         merged = DuplicateLink.objects.filter(report=report, state=DuplicateLink.State.MERGED)
         other = merged.exclude(original=original).first()
         if other is not None:
             raise AnalysisError(
-                f"Report {report.pk} is already merged into report {other.original_id}; "
-                "unmerge it first."
+                _("Report %(report)s is already merged into report %(other)s; unmerge it first.")
+                % {"report": report.pk, "other": other.original_id}
             )
         link = _merge_link(report, original, actor, reason, candidate)
         Report.objects.filter(pk=report.pk).update(status=Report.Status.MERGED)
@@ -105,7 +106,7 @@ def do_merge_reports(
 def _merge_link(
     report: Report, original: Report, actor: Any, reason: str, candidate: Candidate | None
 ) -> DuplicateLink:
-    link, _ = DuplicateLink.objects.get_or_create(
+    link, _created = DuplicateLink.objects.get_or_create(
         report=report,
         original=original,
         defaults={
@@ -127,11 +128,11 @@ def _merge_link(
 def do_unmerge(link: DuplicateLink, *, actor: Any = None, reason: str) -> DuplicateLink:
     """Undo a merge: the report gets back the status it had; the merge reason is kept."""
     if not reason.strip():
-        raise AnalysisError("Unmerging needs a reason.")
+        raise AnalysisError(_("Unmerging needs a reason."))
     with transaction.atomic():
         link = DuplicateLink.objects.select_for_update().get(pk=link.pk)
         if link.state != DuplicateLink.State.MERGED:
-            raise AnalysisError(f"This link is {link.state}, not merged.")
+            raise AnalysisError(_("This pair is not merged."))
         restored = link.status_before or Report.Status.OPEN
         Report.objects.filter(pk=link.report_id, status=Report.Status.MERGED).update(
             status=restored
@@ -157,7 +158,7 @@ def do_reject_duplicate(
 ) -> DuplicateLink:
     """The team says: not a duplicate. The suggestion is not made again."""
     if link.state == DuplicateLink.State.MERGED:
-        raise AnalysisError("This pair is merged; unmerge it instead.")
+        raise AnalysisError(_("This pair is merged; unmerge it instead."))
     link.state = DuplicateLink.State.REJECTED
     link.reason = f"{link.reason}\nRejected: {reason.strip()}" if reason.strip() else link.reason
     link.decided_by = actor if getattr(actor, "pk", None) else None
@@ -176,8 +177,8 @@ def do_reject_duplicate(
 def do_correct_category(report: Report, category: Category, *, actor: Any = None) -> ReportAnalysis:
     """A person chose the category: it is kept, and it is a training example."""
     if not category.active:
-        raise AnalysisError(f"The category {category.slug!r} is not active.")
-    analysis, _ = ReportAnalysis.objects.get_or_create(report=report)
+        raise AnalysisError(_("The category “%(name)s” is not active.") % {"name": category.name})
+    analysis, _created = ReportAnalysis.objects.get_or_create(report=report)
     old = analysis.category_id
     analysis.category = category
     analysis.category_confidence = 1.0
@@ -196,7 +197,7 @@ def do_correct_category(report: Report, category: Category, *, actor: Any = None
 
 def do_confirm_impact(report: Report, hours_per_year: float, *, actor: Any = None) -> None:
     """A person set the hours a year the report's red tape costs; the suggestion is kept."""
-    analysis, _ = ReportAnalysis.objects.get_or_create(report=report)
+    analysis, _created = ReportAnalysis.objects.get_or_create(report=report)
     old = analysis.hours_per_year
     impact = dict(analysis.impact or {})
     impact["confirmed"] = {

@@ -16,6 +16,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from tapecut.analysis import langspace, themes
 from tapecut.analysis.models import ReportAnalysis, Theme, ThemeEdit
@@ -40,7 +41,7 @@ def _analyses(report_ids: Iterable[int]) -> list[ReportAnalysis]:
     # A report not analysed yet gets its analysis row now, to hold the theme.
     for rid in sorted(missing):
         if not Report.objects.filter(pk=rid).exists():
-            raise ThemeError(f"There is no report {rid}.")
+            raise ThemeError(_("There is no report %(n)s.") % {"n": rid})
         found.append(ReportAnalysis.objects.create(report_id=rid))
     return found
 
@@ -97,7 +98,7 @@ def recentre(theme_ids: list[int]) -> None:
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())[:200]
     if not title:
-        raise ThemeError("A theme needs a title.")
+        raise ThemeError(_("A theme needs a title."))
     return title
 
 
@@ -135,7 +136,7 @@ def do_rename_theme(theme: Theme, title: str, *, actor: Any = None) -> ThemeEdit
 def do_merge_themes(theme: Theme, other: Theme, *, actor: Any = None) -> ThemeEdit:
     """Every report of ``other`` joins ``theme``; ``other`` stays, empty, for the undo."""
     if theme.pk == other.pk:
-        raise ThemeError("A theme cannot be merged into itself.")
+        raise ThemeError(_("A theme cannot be merged into itself."))
     now = timezone.now()
     with transaction.atomic():
         pair = {
@@ -165,7 +166,7 @@ def do_split_theme(
     title = _clean_title(title)
     mine = set(theme.analyses.filter(report_id__in=ids).values_list("report_id", flat=True))
     if not ids or mine != set(ids):
-        raise ThemeError("Choose reports of this theme to split off.")
+        raise ThemeError(_("Choose reports of this theme to split off."))
     now = timezone.now()
     with transaction.atomic():
         state = {str(theme.pk): _theme_state(theme)}
@@ -184,7 +185,7 @@ def do_move_reports(theme: Theme, report_ids: Iterable[int], *, actor: Any = Non
     """The chosen reports join ``theme`` and stay there (re-clustering leaves them)."""
     ids = sorted(set(report_ids))
     if not ids:
-        raise ThemeError("Choose reports to move.")
+        raise ThemeError(_("Choose reports to move."))
     with transaction.atomic():
         analyses = _analyses(ids)
         olds = [a.theme_id for a in analyses]
@@ -213,10 +214,13 @@ def do_accept_proposals(
         proposed = set(proposed_for(theme))
         ids = sorted(proposed if report_ids is None else set(report_ids))
         if not ids:
-            raise ThemeError("Re-clustering proposes no reports for this theme.")
+            raise ThemeError(_("Re-clustering proposes no reports for this theme."))
         if not set(ids) <= proposed:
             others = sorted(set(ids) - proposed)[:20]
-            raise ThemeError(f"Re-clustering proposes no move here for reports {others}.")
+            raise ThemeError(
+                _("Re-clustering proposes no move here for reports %(reports)s.")
+                % {"reports": ", ".join(map(str, others))}
+            )
         edit = do_move_reports(theme, ids, actor=actor)
         audit.record("theme.proposals_accepted", theme, actor=actor, reports=ids, edit=edit.pk)
     return edit
@@ -239,7 +243,7 @@ def do_undo_theme_edit(edit: ThemeEdit, *, actor: Any = None) -> ThemeEdit:
     with transaction.atomic():
         edit = ThemeEdit.objects.select_for_update().get(pk=edit.pk)
         if edit.undone_at is not None:
-            raise ThemeError("This theme operation was already undone.")
+            raise ThemeError(_("This theme operation was already undone."))
         touched: set[int | None] = set()
         for pk, (theme_id, pinned) in edit.before.get("reports", {}).items():
             current = ReportAnalysis.objects.filter(pk=int(pk)).values_list("theme_id", flat=True)

@@ -10,7 +10,7 @@ import pytest
 from tapecut.analysis import actions, duplicate_links
 from tapecut.analysis.stages.duplicates import Candidate
 from tapecut.triage import actions as triage_actions
-from tapecut.triage.factories import make_report
+from tapecut.triage.factories import make_report, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,30 @@ def test_a_changes_texts_name_each_language_in_the_readers_language(
     german = client.get(f"/changes/{change.pk}/texts/").text
     assert '<h2 id="h-text-en">Englisch</h2>' in german
     assert '<h2 id="h-text-de">Deutsch</h2>' in german
+
+
+def test_a_refused_theme_step_says_why_in_the_readers_language(client_as: Any) -> None:
+    report = make_report("Taxi", "Taxi receipts need three signatures.")
+    theme = make_theme("Taxi receipts", [report])
+    client = client_as("triager")
+    url = f"/themes/{theme.pk}/edit/"
+    english = client.post(url, {"action": "rename", "title": " "}, follow=True).text
+    assert "A theme needs a title." in english
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = client.post(url, {"action": "move", "reports": "99999"}, follow=True).text
+    assert "Es gibt keine Meldung 99999." in german
+    german = client.post(url, {"action": "rename", "title": " "}, follow=True).text
+    assert "Ein Thema braucht einen Titel." in german and "needs a title" not in german
+
+
+def test_a_refused_merge_says_why_in_the_readers_language(client_as: Any, personas: Any) -> None:
+    first, second, third = (make_report(f"Taxi {n}", "Taxi receipts.") for n in range(3))
+    actions.do_merge_reports(second, first, actor=personas.triager)
+    client = client_as("triager")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    url = f"/reports/{second.pk}/suggestion/"
+    page = client.post(url, {"action": "merge_into", "original": third.pk}, follow=True).text
+    assert (
+        f"Meldung {second.pk} ist bereits mit Meldung {first.pk} zusammengeführt; "
+        "trennen Sie sie zuerst."
+    ) in page
