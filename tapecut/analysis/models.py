@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tapecut.analysis.link_reasons import reason_shown
@@ -100,7 +100,7 @@ class Theme(models.Model):
         team typed or a model wrote; else the title from a report in the reader's language
         (``language``, by default the page's) where the theme has one; else its stored title,
         else its first keywords."""
-        stored = title or ", ".join((keywords or [])[:3]) or f"Theme {pk}"
+        stored = title or ", ".join((keywords or [])[:3]) or gettext("Theme %(n)s") % {"n": pk}
         if source in {Theme.TitleSource.TEAM, Theme.TitleSource.MODEL} or not titles:
             return stored
         base = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()

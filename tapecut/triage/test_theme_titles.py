@@ -115,3 +115,12 @@ def test_a_report_proposed_for_a_theme_names_both_themes_in_the_readers_language
     ReportAnalysis.objects.filter(report=elsewhere).update(proposed_theme=theme)
     page = in_language(client_as("admin"), "en").get(f"/themes/{theme.pk}/").text
     assert "now in “Other forms”" in page and other.title not in page
+
+
+def test_a_theme_with_neither_title_nor_keywords_is_named_by_its_number(client_as: Any) -> None:
+    report = make_report("Taxi", "Taxi receipts need three signatures.")
+    theme = make_theme("", [report])
+    german = in_language(client_as("triager"), "de").get(f"/reports/{report.pk}/").text
+    assert f'<a href="/themes/{theme.pk}/">Thema {theme.pk}</a>' in german
+    english = in_language(client_as("triager"), "en").get(f"/reports/{report.pk}/").text
+    assert f'<a href="/themes/{theme.pk}/">Theme {theme.pk}</a>' in english
