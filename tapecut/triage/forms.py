@@ -67,8 +67,8 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args: Any, themes: Choices | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if themes is not None:  # the view's list, shared with the bulk form: one query
-            widget = self.fields["theme"].widget
-            widget.choices, widget.prepared = themes.items, themes
+            # Only its ready markup: setting ``widget.choices`` would normalise every theme.
+            self.fields["theme"].widget.prepared = themes
 
     def apply(self, reports: QuerySet[Report]) -> QuerySet[Report]:
         data = self.cleaned_data if self.is_valid() else {}

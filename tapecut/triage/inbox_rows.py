@@ -8,12 +8,12 @@ worked out once per page. The markup is the same the template used to write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from html import escape
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -67,32 +67,20 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
     labels = {
         **{("mode", k): str(v) for k, v in Mode.choices},
         **{("channel", k): str(v) for k, v in Channel.choices},
-        **{("status", k): str(v) for k, v in Report.Status.choices},
+        **{("status", k): escape(str(v)) for k, v in Report.Status.choices},
     }
     select, no_subject = _("Select report %(n)s"), _("(no subject)")
-    waiting_label = _("waiting for a first answer")
-    now = timezone.now()
+    # What repeats from row to row is worked out once per page: the identity labels, the
+    # category names (each asks for the language), the theme links.
+    identities = _Memo(
+        lambda key: escape(f"{labels['mode', key[0]]} · {labels['channel', key[1]]}")
+    )
+    categories = _Memo(lambda key: escape(Category.name_for(key[0] or "—", key[1] or "")))
+    themes: dict[int, str] = {}  # the same theme reads the same in every row of the query
+    age = _Ages(timezone.now(), _("waiting for a first answer"))
     out = []
     for row in reports:
         pk, theme = row["pk"], row["analysis__theme_id"]
-        reporter = (
-            Reporter.name_for(
-                row["reporter_id"],
-                row["reporter__mode"],
-                row["reporter__display_name"],
-                row["reporter__address"],
-                row["reporter__alias"],
-            )
-            if row["reporter_id"]
-            else Reporter.name_for(None, row["mode"], "", "", "")
-        )
-        theme_label = Theme.label_for(
-            theme,
-            row["analysis__theme__title"] or "",
-            row["analysis__theme__keywords"],
-            row["analysis__theme__titles"],
-            row["analysis__theme__title_source"] or "",
-        )
         out.append(
             ROW.format(
                 pk=pk,
@@ -100,28 +88,60 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
                 href=escape(report_url % pk),
                 subject=escape(_truncate(row["subject"] or no_subject, 90)),
                 language=_tag(row["language"]),
-                reporter=escape(reporter),
-                identity=escape(
-                    f"{labels['mode', row['mode']]} · {labels['channel', row['channel']]}"
-                ),
-                category=_category(row),
-                theme=_link(theme_url % theme, _truncate(theme_label, 40)) if theme else "—",
-                status=escape(labels["status", row["status"]]),
+                reporter=escape(_reporter(row)),
+                identity=identities[row["mode"], row["channel"]],
+                category=_category(row, categories),
+                theme=_theme(row, themes, theme_url) if theme else "—",
+                status=labels["status", row["status"]],
                 assignee=escape(row["assignment__triager__username"] or "—"),
                 received=timezone.localtime(row["received_at"]).strftime("%Y-%m-%d"),
-                age=_age(row, now, waiting_label),
+                age=age(row),
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
 
 
-def _category(row: dict[str, Any]) -> str:
-    """The category's name; a suggestion nobody confirmed yet says how sure the model was."""
-    name = escape(
-        Category.name_for(
-            row["analysis__category__name_en"] or "—", row["analysis__category__name_de"] or ""
+class _Memo(dict[Any, str]):
+    """A dict that makes a missing value from its key (once per page)."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> str:
+        value = self[key] = self.make(key)
+        return value
+
+
+def _theme(row: dict[str, Any], done: dict[int, str], url: str) -> str:
+    pk = row["analysis__theme_id"]
+    if pk not in done:
+        label = Theme.label_for(
+            pk,
+            row["analysis__theme__title"] or "",
+            row["analysis__theme__keywords"],
+            row["analysis__theme__titles"],
+            row["analysis__theme__title_source"] or "",
         )
+        done[pk] = _link(url % pk, _truncate(label, 40))
+    return done[pk]
+
+
+def _reporter(row: dict[str, Any]) -> str:
+    if not row["reporter_id"]:
+        return Reporter.name_for(None, row["mode"], "", "", "")
+    return Reporter.name_for(
+        row["reporter_id"],
+        row["reporter__mode"],
+        row["reporter__display_name"],
+        row["reporter__address"],
+        row["reporter__alias"],
     )
+
+
+def _category(row: dict[str, Any], names: _Memo) -> str:
+    """The category's name; a suggestion nobody confirmed yet says how sure the model was."""
+    name = names[row["analysis__category__name_en"], row["analysis__category__name_de"]]
     confidence = row["analysis__category_confidence"]
     unconfirmed = (
         row["analysis__category__name_en"] and not row["analysis__category_confirmed_by_id"]
@@ -131,13 +151,19 @@ def _category(row: dict[str, Any]) -> str:
     return name
 
 
-def _age(row: dict[str, Any], now: Any, label: str) -> str:
-    waiting = row["status"] in assignments.WAITING and not row["answered"]
-    state = assignments.age_badge(row["received_at"], waiting=waiting, now=now)
-    if not state:
-        return ""
-    age = assignments.short_age(row["received_at"], now)
-    return AGE.format(state=state, age=escape(age), label=escape(label))
+class _Ages:
+    """The age badge of a row that waits for a first answer (the target read once a page)."""
+
+    def __init__(self, now: Any, label: str) -> None:
+        self.now, self.label = now, escape(label)
+
+    def __call__(self, row: dict[str, Any]) -> str:
+        waiting = row["status"] in assignments.WAITING and not row["answered"]
+        state = assignments.age_badge(row["received_at"], waiting=waiting, now=self.now)
+        if not state:
+            return ""
+        age = assignments.short_age(row["received_at"], self.now)
+        return AGE.format(state=state, age=escape(age), label=self.label)
 
 
 def _link(href: str, text: str) -> str:

@@ -16,13 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tapecut.accounts.permissions import require
-from tapecut.analysis.models import Category
 from tapecut.intake.models import Report
-from tapecut.triage import actions, assignments, review
+from tapecut.triage import actions, assignments, inbox_lists, review
 from tapecut.triage.forms import BulkForm, InboxFilterForm, SavedViewForm
 from tapecut.triage.inbox_rows import ROW_FIELDS, rows_html
 from tapecut.triage.models import SavedView
-from tapecut.triage.widgets import theme_choices
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -88,8 +86,8 @@ def _narrowed(request: HttpRequest, reports: QuerySet[Report]) -> QuerySet[Repor
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk(request)
-    themes = theme_choices()
-    form = InboxFilterForm(request.GET or None, themes=themes)
+    lists = inbox_lists.InboxLists.read()
+    form = InboxFilterForm(request.GET or None, themes=lists.themes)
     unsure = request.GET.get("queue") == UNSURE
     sort, order = _ordering(request.GET.get("sort", DEFAULT_SORT))
     if unsure and "sort" not in request.GET:
@@ -103,16 +101,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "unsure": unsure,
         "assigned": request.GET.get("assigned", ""),
-        "triagers": assignments.triagers(),
         "first_answer_hours": settings.TAPECUT_FIRST_ANSWER_HOURS,
-        "form": form,
+        "filter_fields": inbox_lists.filter_fields(form, lists),
         "page": page,
         "rows": rows_html(page),
         "saved_views": SavedView.objects.filter(user_id=request.user.pk or 0),
         "save_form": SavedViewForm(initial={"query": request.GET.urlencode()}),
-        "theme_options": themes.options(),
-        "categories": Category.objects.filter(active=True),
-        "statuses": Report.Status.choices,
+        "bulk": inbox_lists.bulk_options(lists),
         "query": request.GET.urlencode(),
         "count_cap": number_format(COUNT_CAP, force_grouping=True),
     }
