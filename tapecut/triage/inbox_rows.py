@@ -18,9 +18,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from tapecut.analysis.models import Category, Theme
+from tapecut.analysis.models import Category
 from tapecut.intake.models import Channel, Mode, Report, Reporter
 from tapecut.triage import assignments
+from tapecut.triage.inbox_lists import InboxLists
+from tapecut.triage.inbox_names import Names
 
 # What a row shows, read as plain values: no texts, vectors or centroids, no model instances.
 ROW_FIELDS = (
@@ -36,16 +38,11 @@ ROW_FIELDS = (
     "reporter__display_name",
     "reporter__address",
     "reporter__alias",
-    "analysis__category__name_en",
-    "analysis__category__name_de",
+    "analysis__category_id",  # the names of these three from inbox_names: no joins
     "analysis__theme_id",
-    "analysis__theme__title",
-    "analysis__theme__keywords",
-    "analysis__theme__titles",
-    "analysis__theme__title_source",
     "analysis__category_confidence",
     "analysis__category_confirmed_by_id",
-    "assignment__triager__username",
+    "assignment__triager_id",
     "answered",  # annotated by the view: tapecut.triage.assignments.answered()
 )
 
@@ -59,8 +56,11 @@ ROW = (
 AGE = ' <span class="badge age-{state}">{age}<span class="visually-hidden"> {label}</span></span>'
 
 
-def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
+def rows_html(reports: Iterable[dict[str, Any]], lists: InboxLists) -> SafeString:
     """The ``<tr>`` elements of one page (escaped here: every value passes ``escape``)."""
+
+    rows = list(reports)
+    names = Names.of(rows, lists)
 
     report_url = _url_with_pk("triage:report")
     theme_url = _url_with_pk("triage:theme")
@@ -71,16 +71,17 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
     }
     select, no_subject = _("Select report %(n)s"), _("(no subject)")
     # What repeats from row to row is worked out once per page: the identity labels, the
-    # category names (each asks for the language), the theme links.
+    # category names (each asks for the language), the theme links, the assignees.
     identities = _Memo(
         lambda key: escape(f"{labels['mode', key[0]]} · {labels['channel', key[1]]}")
     )
-    categories = _Memo(lambda key: escape(Category.name_for(key[0] or "—", key[1] or "")))
-    themes: dict[int, str] = {}  # the same theme reads the same in every row of the query
+    categories = _Memo(lambda pk: _category_name(*names.categories[pk]))
+    themes = _Memo(lambda pk: _link(theme_url % pk, _truncate(names.themes[pk], 40)))
+    users = _Memo(lambda pk: escape(names.users[pk]))
     age = _Ages(timezone.now(), _("waiting for a first answer"))
     out = []
-    for row in reports:
-        pk, theme = row["pk"], row["analysis__theme_id"]
+    for row in rows:
+        pk, theme, user = row["pk"], row["analysis__theme_id"], row["assignment__triager_id"]
         out.append(
             ROW.format(
                 pk=pk,
@@ -91,9 +92,9 @@ def rows_html(reports: Iterable[dict[str, Any]]) -> SafeString:
                 reporter=escape(_reporter(row)),
                 identity=identities[row["mode"], row["channel"]],
                 category=_category(row, categories),
-                theme=_theme(row, themes, theme_url) if theme else "—",
+                theme=themes[theme] if theme else "—",
                 status=labels["status", row["status"]],
-                assignee=escape(row["assignment__triager__username"] or "—"),
+                assignee=users[user] if user else "—",
                 received=timezone.localtime(row["received_at"]).strftime("%Y-%m-%d"),
                 age=age(row),
             )
@@ -113,20 +114,6 @@ class _Memo(dict[Any, str]):
         return value
 
 
-def _theme(row: dict[str, Any], done: dict[int, str], url: str) -> str:
-    pk = row["analysis__theme_id"]
-    if pk not in done:
-        label = Theme.label_for(
-            pk,
-            row["analysis__theme__title"] or "",
-            row["analysis__theme__keywords"],
-            row["analysis__theme__titles"],
-            row["analysis__theme__title_source"] or "",
-        )
-        done[pk] = _link(url % pk, _truncate(label, 40))
-    return done[pk]
-
-
 def _reporter(row: dict[str, Any]) -> str:
     if not row["reporter_id"]:
         return Reporter.name_for(None, row["mode"], "", "", "")
@@ -141,14 +128,19 @@ def _reporter(row: dict[str, Any]) -> str:
 
 def _category(row: dict[str, Any], names: _Memo) -> str:
     """The category's name; a suggestion nobody confirmed yet says how sure the model was."""
-    name = names[row["analysis__category__name_en"], row["analysis__category__name_de"]]
+    category = row["analysis__category_id"]
+    if category is None:
+        return "—"
+    name = names[category]
     confidence = row["analysis__category_confidence"]
-    unconfirmed = (
-        row["analysis__category__name_en"] and not row["analysis__category_confirmed_by_id"]
-    )
+    unconfirmed = not row["analysis__category_confirmed_by_id"]
     if unconfirmed and confidence is not None:
         return f'{name} <span class="meta">{round(confidence * 100)}%</span>'
     return name
+
+
+def _category_name(name_en: str, name_de: str) -> str:
+    return escape(Category.name_for(name_en or "—", name_de or ""))
 
 
 class _Ages:

@@ -101,3 +101,33 @@ def test_kept_copies_stay_bounded(client_as):  # type: ignore[no-untyped-def]
         Category.objects.filter(pk=category.pk).update(name_en=f"Name {n}")
         assert f"Name {n}" in select(inbox(client), "category")
     assert len(inbox_lists._RENDERED) <= inbox_lists.KEPT
+
+
+def test_rows_name_what_the_lists_do_not_hold(client_as, personas):  # type: ignore[no-untyped-def]
+    """An assignee who is no longer a triager, a theme made after the lists were read."""
+    from tapecut.triage.assignments import do_assign
+    from tapecut.triage.inbox_lists import InboxLists
+    from tapecut.triage.inbox_names import Names
+    from tapecut.triage.widgets import Choices
+
+    report = make_report("Taxi", "Three signatures.")
+    theme = make_theme("Late <i>theme</i>", [report])
+    do_assign([report], personas.triager, actor=personas.admin)
+    personas.triager.groups.clear()
+    page = inbox(client_as("admin"))
+    row = page.split(f'data-pk="{report.pk}"')[1].split("</tr>")[0]
+    assert f"<td>{personas.triager.get_username()}</td>" in row
+    assert "Late &lt;i&gt;theme&lt;/i&gt;</a>" in row
+    bare = InboxLists(Choices.of([("", "—")]), (), ())
+    names = Names.of(
+        [
+            {
+                "analysis__category_id": None,
+                "analysis__theme_id": theme.pk,
+                "assignment__triager_id": personas.triager.pk,
+            }
+        ],
+        bare,
+    )
+    assert names.themes == {theme.pk: "Late <i>theme</i>"}
+    assert names.users == {personas.triager.pk: personas.triager.get_username()}

@@ -104,7 +104,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "first_answer_hours": settings.TAPECUT_FIRST_ANSWER_HOURS,
         "filter_fields": inbox_lists.filter_fields(form, lists),
         "page": page,
-        "rows": rows_html(page),
+        "rows": rows_html(page, lists),
         "saved_views": SavedView.objects.filter(user_id=request.user.pk or 0),
         "save_form": SavedViewForm(initial={"query": request.GET.urlencode()}),
         "bulk": inbox_lists.bulk_options(lists),
