@@ -104,15 +104,19 @@ def store_message(raw: bytes, sender: str, recipients: list[str]) -> tuple[int, 
     return msg.pk, created
 
 
-def store_messages(
-    batch: list[tuple[bytes, str, list[str]]],
-) -> list[tuple[int, bool] | Exception]:
-    """Store several messages in the caller's transaction (group commit); see store_message."""
-    from tapecut.intake.storing import Arrival, do_store_inbound_many
+def prepare_messages(batch: list[tuple[bytes, str, list[str]]]) -> list[Any]:
+    """Group commit, first half: each message made ready to insert, outside any transaction."""
+    from tapecut.intake.storing import Arrival, build_many
 
-    return do_store_inbound_many(
-        [Arrival(raw, "smtp", sender, tuple(rcpts)) for raw, sender, rcpts in batch]
-    )
+    return build_many([Arrival(raw, "smtp", sender, tuple(rcpts)) for raw, sender, rcpts in batch])
+
+
+def store_prepared(built: list[Any]) -> list[tuple[int, bool] | Exception]:
+    """Group commit, second half, in the caller's transaction: the rows; per message ``(id, new)``
+    or the exception that kept it out (``StoreFull``)."""
+    from tapecut.intake.storing import write_many
+
+    return [r if isinstance(r, Exception) else (r[0].pk, r[1]) for r in write_many(built)]
 
 
 class IntakeHandler:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tapecut.core import audit, crypto, jobs, storage
+from tapecut.core import audit, bulk, crypto, jobs, storage
 from tapecut.core.models import Job
 from tapecut.intake import identity
 from tapecut.intake.addresses import normalise
@@ -98,6 +98,13 @@ def store_many(
 
     Bytes that arrive twice are stored once: the second gets the first's message, not new.
     """
+    return write_many(build_many(arrivals), enqueue=enqueue)
+
+
+def build_many(arrivals: list[Arrival]) -> list[InboundMessage | Exception]:
+    """Each arrival ready to insert (digest, encryption, large bytes in the store), or the
+    ``StoreFull`` that kept its bytes out. Needs no transaction: the SMTP server runs it before
+    it takes its turn to write, so that one thread prepares while another commits."""
     built: list[InboundMessage | Exception] = []
     for a in arrivals:
         try:
@@ -108,6 +115,13 @@ def store_many(
             built.append(msg)
         except storage.StoreFull as exc:
             built.append(exc)
+    return built
+
+
+def write_many(
+    built: list[InboundMessage | Exception], *, enqueue: bool = True
+) -> list[tuple[InboundMessage, bool] | Exception]:
+    """The rows of ``build_many``'s messages, those stored before found again (in a transaction)."""
     digests = {m.sha256 for m in built if isinstance(m, InboundMessage)}
     stored = InboundMessage.objects.filter(sha256__in=digests).defer("raw_inline").order_by()
     known = {m.sha256: m for m in stored}
@@ -115,12 +129,16 @@ def store_many(
     for m in built:
         if isinstance(m, InboundMessage) and m.sha256 not in known and m.sha256 not in fresh:
             fresh[m.sha256] = m
-    InboundMessage.objects.bulk_create(list(fresh.values()))
+    bulk.insert_new(list(fresh.values()))
     if enqueue:
         now = timezone.now()
-        Job.objects.bulk_create(
-            Job(kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now)
-            for m in fresh.values()
+        bulk.insert_new(
+            [
+                Job(
+                    kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now
+                )
+                for m in fresh.values()
+            ]
         )
     results: list[tuple[InboundMessage, bool] | Exception] = []
     for m in built:
