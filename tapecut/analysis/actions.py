@@ -17,7 +17,7 @@ from tapecut.analysis.recluster import ReclusterResult, recluster
 from tapecut.analysis.stages.duplicates import Candidate
 from tapecut.analysis.stages_config import Stages, stages
 from tapecut.core import audit, jobs
-from tapecut.core.tasks import job_task
+from tapecut.core.tasks import enqueue_many, job_task
 from tapecut.intake.models import Report
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ class AnalysisError(ValueError):
 
 def enqueue_analysis(report_id: int) -> None:
     analyse_report_task.enqueue(report_id=report_id)
+
+
+def enqueue_analyses(report_ids: list[int]) -> None:
+    """``enqueue_analysis`` for many reports in one statement."""
+    enqueue_many(analyse_report_task, [{"report_id": pk} for pk in report_ids])
 
 
 def do_analyse_report(report: Report, *, chosen: Stages | None = None) -> ReportAnalysis:

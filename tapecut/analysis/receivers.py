@@ -1,4 +1,5 @@
-"""Analysis starts as soon as intake has stored a report or a follow-up (a job per report)."""
+"""Analysis starts as soon as intake has stored a report or a follow-up (a job per report,
+queued for a batch of new reports in one statement)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from typing import Any
 from django.dispatch import receiver
 
 from tapecut.intake.models import FollowUp, Report
-from tapecut.intake.signals import followup_created, report_created
+from tapecut.intake.signals import followup_created, reports_created
 
 
-@receiver(report_created, dispatch_uid="analysis.report")
-def on_report_created(sender: Any, report: Report, **kwargs: Any) -> None:
-    from tapecut.analysis.actions import enqueue_analysis
+@receiver(reports_created, dispatch_uid="analysis.report")
+def on_reports_created(sender: Any, reports: list[Report], **kwargs: Any) -> None:
+    from tapecut.analysis.actions import enqueue_analyses
 
-    enqueue_analysis(report.pk)
+    enqueue_analyses([report.pk for report in reports])
 
 
 @receiver(followup_created, dispatch_uid="analysis.followup")

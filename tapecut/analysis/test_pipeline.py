@@ -15,7 +15,7 @@ from tapecut.analysis.models import DuplicateLink, LshBand, ReportAnalysis, Them
 from tapecut.analysis.stages_config import stages
 from tapecut.core.models import AuditEvent, Job
 from tapecut.intake.models import FollowUp, Report
-from tapecut.intake.signals import followup_created, report_created
+from tapecut.intake.signals import followup_created, reports_created
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_a_batch_finds_duplicates_within_itself() -> None:
 
 def test_signal_enqueues_a_job_and_the_job_analyses() -> None:
     report = make_report(TRAVEL)
-    report_created.send(Report, report=report)
+    reports_created.send(Report, reports=[report], trees={})
     job = Job.objects.get(kind=actions.ANALYSE_JOB)
     assert job.key == f"analyse:{report.pk}"
     from tapecut.core.jobs import run_pending

@@ -81,6 +81,20 @@ def enqueue(
         return None
 
 
+def enqueue_many(
+    kind: str, payloads: list[dict[str, Any]], keys: list[str | None], run_after: datetime
+) -> None:
+    """``enqueue`` for many jobs of one kind in one statement: a key already pending adds
+    nothing, as there (a batch of new reports queues its analysis this way)."""
+    Job.objects.bulk_create(
+        [
+            Job(kind=kind, payload=payload, key=key, run_after=run_after)
+            for payload, key in zip(payloads, keys, strict=True)
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

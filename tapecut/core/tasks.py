@@ -73,6 +73,19 @@ def _bridge(fn: Callable[..., None]) -> jobs.Handler:
     return run
 
 
+def enqueue_many(made: Task[Any, Any], calls: list[dict[str, Any]]) -> None:
+    """``made.enqueue(**kwargs)`` for each of ``calls`` in one statement, without results
+    (a batch of new reports queues its analysis jobs so)."""
+    spec = _BY_PATH.get(made.module_path)
+    if spec is None:
+        raise InvalidTaskError(f"{made.module_path} is not a @job_task (no job kind)")
+    if not calls:
+        return
+    payloads = [normalize_json(dict(kwargs)) for kwargs in calls]
+    keys = [spec.key.format(**payload) if spec.key else None for payload in payloads]
+    jobs.enqueue_many(spec.kind, payloads, keys, made.run_after or timezone.now())
+
+
 class JobQueueBackend(BaseTaskBackend):
     """Enqueue into ``core_job``: enqueue keys, lanes, leases and retries with backoff kept."""
 

@@ -32,9 +32,14 @@ _SIG_DELIMITER = re.compile(r"^-- ?$", re.MULTILINE)
 
 def original_for_team(msg: InboundMessage) -> bytes:
     """The original bytes for named mail, the sanitised copy for protected mail."""
-    if not msg.encrypted and msg.mode == "named":
+    if shows_raw(msg):
         return raw_bytes(msg)
     return sanitised_original(msg)
+
+
+def shows_raw(msg: InboundMessage) -> bool:
+    """Whether the team sees the bytes that arrived (``original_for_team``)."""
+    return not msg.encrypted and msg.mode == "named"
 
 
 def sanitised_original(msg: InboundMessage) -> bytes:

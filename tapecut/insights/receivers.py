@@ -8,11 +8,12 @@ from django.dispatch import receiver
 
 from tapecut.insights.actions import configured_units, do_assign_units
 from tapecut.intake.models import Report, Reporter
-from tapecut.intake.signals import report_created
+from tapecut.intake.signals import reports_created
 
 
-@receiver(report_created, dispatch_uid="insights.unit")
-def on_report_created(sender: Any, report: Report, **kwargs: Any) -> None:
-    if report.reporter_id is None or not configured_units():
+@receiver(reports_created, dispatch_uid="insights.unit")
+def on_reports_created(sender: Any, reports: list[Report], **kwargs: Any) -> None:
+    ids = {report.reporter_id for report in reports if report.reporter_id is not None}
+    if not ids or not configured_units():
         return
-    do_assign_units(Reporter.objects.filter(pk=report.reporter_id))
+    do_assign_units(Reporter.objects.filter(pk__in=ids))

@@ -12,7 +12,7 @@ from tapecut.core.models import AuditEvent
 from tapecut.insights import actions
 from tapecut.insights.units import UnitsError, parse_units, unit_for
 from tapecut.intake.models import Mode, Report, Reporter
-from tapecut.intake.signals import report_created
+from tapecut.intake.signals import reports_created
 
 MAPPING = {
     "anna@finance.corp.example": "Research",
@@ -85,15 +85,20 @@ def test_named_reporters_get_their_unit_and_others_keep_theirs() -> None:
 
 
 @pytest.mark.django_db
-def test_a_new_report_gives_its_reporter_a_unit() -> None:
-    reporter = Reporter.objects.create(address="bob@finance.corp.example", mode=Mode.NAMED)
-    report = Report.objects.create(
-        reporter=reporter, channel="smtp", received_at="2026-01-05T10:00Z"
-    )
-    with override_settings(TAPECUT_UNITS=json.dumps(MAPPING)):
-        report_created.send(sender=Report, report=report)
-    reporter.refresh_from_db()
-    assert reporter.unit == "Finance"
+def test_new_reports_give_their_reporters_a_unit(django_assert_max_num_queries) -> None:
+    bob = Reporter.objects.create(address="bob@finance.corp.example", mode=Mode.NAMED)
+    eve = Reporter.objects.create(address="eve@corp.example", mode=Mode.NAMED)
+    reports = [
+        Report.objects.create(reporter=who, channel="smtp", received_at="2026-01-05T10:00Z")
+        for who in (bob, eve, bob)
+    ]
+    # A few statements however many reports: the analysis jobs, the reporters, their units.
+    with override_settings(TAPECUT_UNITS=json.dumps(MAPPING)), django_assert_max_num_queries(7):
+        reports_created.send(sender=Report, reports=reports, trees={})
+    assert dict(Reporter.objects.values_list("address", "unit")) == {
+        "bob@finance.corp.example": "Finance",
+        "eve@corp.example": "Head office",
+    }
 
 
 @pytest.mark.django_db

@@ -7,23 +7,25 @@ their Message-IDs, one update for the messages. Everything else (a reply or a me
 could be one, an attachment, a parser failure) goes through ``do_process_inbound`` one at a
 time, after what came before it has been written, so that threading sees the same reports as
 in a message-by-message run. Run it inside the caller's transaction, within
-``processing.sending_in_transaction``: a crash loses the whole batch, never part of it.
+``announcing.sending_in_transaction``: a crash loses the whole batch, never part of it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
 
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from tapecut.core import crypto
 from tapecut.intake import identity, processing
+from tapecut.intake.announcing import announce_report
+from tapecut.intake.batch_threads import Clues, Threads
 from tapecut.intake.models import InboundMessage, MessageRef, Mode, Report, Reporter
 from tapecut.intake.parsing import MessageRejected, ParsedMessage
-from tapecut.intake.signals import report_created
 from tapecut.intake.storing import raw_bytes
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ _UPDATED = ["state", "outcome", "reason", "message_id", "parsed_at"]
 class _Group:
     """New reports waiting to be written together, and messages that need no report."""
 
-    reports: list[tuple[InboundMessage, ParsedMessage]] = field(default_factory=list)
+    reports: list[tuple[InboundMessage, ParsedMessage, Message]] = field(default_factory=list)
     finished: list[InboundMessage] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -45,41 +47,94 @@ class _Group:
 def do_process_many(msgs: list[InboundMessage]) -> list[Outcome]:
     """Process each pending message (``final``: what cannot be understood is quarantined)."""
     outcomes: dict[int, Outcome] = {}
-    group = _Group()
+    pending = [msg for msg in msgs if msg.state == InboundMessage.State.PENDING]
     for msg in msgs:
         if msg.state != InboundMessage.State.PENDING:
             outcomes[msg.pk] = Outcome(msg.outcome or msg.state, reason=msg.reason)
-            continue
-        parsed = _parse(msg)
-        if isinstance(parsed, MessageRejected):
-            _finish(group, msg, InboundMessage.State.QUARANTINED, "", str(parsed))
-        elif parsed is None or (parsed.is_report and not _plain_new_report(parsed, msg)):
-            _flush(group, outcomes)  # a reply may answer a report of this very batch
-            outcomes[msg.pk] = processing.do_process_inbound(msg, final=True)
-        elif not parsed.is_report:
-            msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
-            _finish(group, msg, InboundMessage.State.PARSED, "non_report", parsed.non_report_reason)
+    reads = [(msg, _parse(msg)) for msg in pending]
+    clues = {
+        msg.pk: Clues.of(read[0], msg)
+        for msg, read in reads
+        if isinstance(read, tuple) and read[0].is_report
+    }
+    batch = _Batch(threads=Threads([c for c in clues.values() if c]), outcomes=outcomes)
+    for msg, read in reads:
+        if isinstance(read, MessageRejected):
+            _finish(batch.group, msg, InboundMessage.State.QUARANTINED, "", str(read))
+        elif read is not None and not read[0].is_report:
+            msg.message_id = identity.protect_message_id(read[0].message_id, msg.mode)[:998]
+            reason = read[0].non_report_reason
+            _finish(batch.group, msg, InboundMessage.State.PARSED, "non_report", reason)
         else:
-            group.reports.append((msg, identity.for_storage(parsed, msg.mode)))
-    _flush(group, outcomes)
+            _report_or_reply(batch, msg, read, clues.get(msg.pk))
+    _flush(batch.group, outcomes)
     return [outcomes[msg.pk] for msg in msgs]
 
 
-def _parse(msg: InboundMessage) -> ParsedMessage | MessageRejected | None:
-    """The parsed message, the parser's refusal, or None where the parser itself failed."""
+@dataclass
+class _Batch:
+    threads: Threads
+    outcomes: dict[int, Outcome]
+    group: _Group = field(default_factory=_Group)
+
+
+def _report_or_reply(
+    batch: _Batch,
+    msg: InboundMessage,
+    read: tuple[ParsedMessage, Message] | None,
+    clues: Clues | None,
+) -> None:
+    """A new report joins the group; anything else (a reply, an attachment, a parser failure)
+    goes through ``do_process_inbound``, after the group is written."""
+    if read is None:
+        _flush(batch.group, batch.outcomes)
+        batch.outcomes[msg.pk] = processing.do_process_inbound(msg, final=True)
+        return
+    parsed = read[0]
+    if _new_report(batch, parsed, msg, clues or Clues.of(parsed, msg)):
+        batch.group.reports.append((msg, identity.for_storage(parsed, msg.mode), read[1]))
+    else:
+        _flush(batch.group, batch.outcomes)  # what came before is written before this one
+        batch.outcomes[msg.pk] = processing.do_process_inbound(msg, final=True, read=read)
+    # Later messages of the batch may answer this one.
+    batch.threads.add(parsed, processing.parsed_time(parsed, msg))
+
+
+def _parse(msg: InboundMessage) -> tuple[ParsedMessage, Message] | MessageRejected | None:
+    """What the parser read, its refusal, or None where the parser itself failed."""
     try:
-        return processing.parse_message(raw_bytes(msg))
+        return processing.parse_message_tree(raw_bytes(msg))
     except MessageRejected as exc:
         return exc
     except Exception:
         return None  # do_process_inbound parses again and quarantines it with the error
 
 
-def _plain_new_report(parsed: ParsedMessage, msg: InboundMessage) -> bool:
-    """A report that answers nothing and brings no attachment: the case written in bulk."""
-    refs = parsed.in_reply_to or any(parsed.references)
-    maybe_reply = parsed.is_reply and parsed.thread_subject and parsed.from_address
-    return not (refs or maybe_reply or parsed.attachments)
+def _new_report(batch: _Batch, parsed: ParsedMessage, msg: InboundMessage, clues: Clues) -> bool:
+    """A report that answers no report and brings no attachment: the case written in bulk.
+
+    Where it may be a reply, its thread is looked up as ``do_process_inbound`` would; the
+    group is written first only if one of its reports could be that thread."""
+    if parsed.attachments:
+        return False
+    if not (clues and batch.threads.may_answer(clues)):
+        return True
+    if _group_may_answer(batch.group, clues, batch.threads.since):
+        _flush(batch.group, batch.outcomes)
+    return processing.find_thread(parsed, msg) is None
+
+
+def _group_may_answer(group: _Group, clues: Clues, since: datetime) -> bool:
+    """Whether a report of the group could be the thread (its keys as stored)."""
+    return any(
+        p.message_id[:998] in clues.ids
+        or (
+            clues.subject
+            and p.thread_subject[:500] == clues.subject
+            and processing.parsed_time(p, m) >= since
+        )
+        for m, p, _tree in group.reports
+    )
 
 
 def _finish(group: _Group, msg: InboundMessage, state: str, outcome: str, reason: str) -> None:
@@ -100,24 +155,21 @@ def _flush(group: _Group, outcomes: dict[int, Outcome]) -> None:
         # Our bug somewhere in the group: one at a time, so that only its message is quarantined.
         log.exception("writing %d reports together failed; one at a time", len(group.reports))
         reports = []
-        for msg, _parsed in group.reports:
+        for msg, _parsed, _tree in group.reports:
             msg.state, msg.outcome, msg.reason = InboundMessage.State.PENDING, "", ""
             outcomes[msg.pk] = processing.do_process_inbound(msg, final=True)
-    for report in reports:
+        group.reports = []
+    for report, (_msg, _parsed, tree) in zip(reports, group.reports, strict=True):
         assert report.inbound is not None
         _finish(group, report.inbound, InboundMessage.State.PARSED, "report", "")
         outcomes[report.inbound.pk] = Outcome("report", report_id=report.pk)
-        processing.after_commit(_sender(report))
+        announce_report(report, tree)
     _update_states(group.finished)
     for msg in group.finished:
         outcomes.setdefault(msg.pk, Outcome(msg.outcome or msg.state, reason=msg.reason))
         if msg.state == InboundMessage.State.QUARANTINED:
             log.info("quarantined inbound %s: %s", msg.pk, msg.reason[:200])
     group.reports, group.finished = [], []
-
-
-def _sender(report: Report) -> Callable[[], object]:
-    return lambda: report_created.send(Report, report=report)
 
 
 def _update_states(msgs: list[InboundMessage]) -> None:
@@ -139,10 +191,10 @@ def _update_states(msgs: list[InboundMessage]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _write_reports(pending: list[tuple[InboundMessage, ParsedMessage]]) -> list[Report]:
-    reporters = _reporters([(parsed, msg.mode, msg.channel) for msg, parsed in pending])
+def _write_reports(pending: list[tuple[InboundMessage, ParsedMessage, Message]]) -> list[Report]:
+    reporters = _reporters([(parsed, msg.mode, msg.channel) for msg, parsed, _ in pending])
     reports = []
-    for (msg, parsed), reporter in zip(pending, reporters, strict=True):
+    for (msg, parsed, _tree), reporter in zip(pending, reporters, strict=True):
         msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
         reports.append(processing.build_report(msg, parsed, reporter))
     Report.objects.bulk_create(reports)
@@ -151,7 +203,8 @@ def _write_reports(pending: list[tuple[InboundMessage, ParsedMessage]]) -> list[
 
 
 def _reporters(senders: list[tuple[ParsedMessage, str, str]]) -> list[Reporter | None]:
-    """``identity.resolve_reporter`` for each sender, with one query for the known named ones."""
+    """``identity.resolve_reporter`` for each sender: one query for the known named ones, one
+    insert for the new ones."""
     digests = [
         crypto.keyed_hash(p.from_address)
         if mode == Mode.NAMED and _named_address(p.from_address)
@@ -164,14 +217,22 @@ def _reporters(senders: list[tuple[ParsedMessage, str, str]]) -> list[Reporter |
         for r in Reporter.objects.filter(address_hmac__in=wanted, mode=Mode.NAMED).order_by()
     }
     out: list[Reporter | None] = []
+    fresh: list[Reporter] = []  # new named reporters, written together below
     for (parsed, mode, channel), digest in zip(senders, digests, strict=True):
         found = known.get(digest) if digest else None
-        if found is None or (parsed.from_name and not found.display_name):
+        if digest and found is None:
+            found = Reporter(address=parsed.from_address, address_hmac=digest, mode=Mode.NAMED)
+            fresh.append(found)
+            known[digest] = found
+        if found is not None and found.pk is None:
+            found.display_name = found.display_name or parsed.from_name[:200]
+        elif found is None or (parsed.from_name and not found.display_name):
             found = identity.resolve_reporter(parsed.from_address, parsed.from_name, mode, channel)
             if digest and found is not None:
                 found.display_name = found.display_name or parsed.from_name[:200]
                 known[digest] = found
         out.append(found)
+    Reporter.objects.bulk_create(fresh)
     return out
 
 

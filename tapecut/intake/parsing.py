@@ -98,6 +98,13 @@ def parse_message(raw: bytes) -> ParsedMessage:
     Raises MessageRejected, with a reason for the quarantine, when the bytes are not a message
     one could read (empty, binary) or go beyond the limits above.
     """
+    return parse_message_tree(raw)[0]
+
+
+def parse_message_tree(raw: bytes) -> tuple[ParsedMessage, Message]:
+    """``parse_message``, and the MIME tree it read (compat32), for a reader that needs more of
+    the message (the display copy of the original) and would otherwise parse the bytes again.
+    Nothing here changes the tree."""
     msg = _load(raw)
     fields = header_map(msg)
     if not fields and b"\x00" in raw[:65_536]:
@@ -109,7 +116,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         raise MessageRejected(f"The message is beyond what we accept: {exc}.") from exc
     except RecursionError as exc:
         raise MessageRejected("The message's parts are nested too deeply to read.") from exc
-    return _build(msg, fields, tree)
+    return _build(msg, fields, tree), msg
 
 
 def _load(raw: bytes) -> Message:

@@ -6,11 +6,10 @@ The parse job queued by ``storing`` is handled here; importing this module regis
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.message import Message
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from tapecut.core import audit, crypto, jobs, storage
 from tapecut.core.language import guess_language
 from tapecut.core.scrub import scrub
 from tapecut.intake import identity
+from tapecut.intake.announcing import after_commit, announce_report, forget_since, held_mark
 from tapecut.intake.models import (
     Attachment,
     Channel,
@@ -31,8 +31,8 @@ from tapecut.intake.models import (
     Report,
     Reporter,
 )
-from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message
-from tapecut.intake.signals import followup_created, report_created
+from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message_tree
+from tapecut.intake.signals import followup_created
 from tapecut.intake.storing import PARSE_JOB, do_protect_inbound, raw_bytes
 
 log = logging.getLogger(__name__)
@@ -46,32 +46,34 @@ class Outcome:
     reason: str = ""
 
 
-def do_process_inbound(msg: InboundMessage, *, final: bool = False) -> Outcome:
+def do_process_inbound(
+    msg: InboundMessage, *, final: bool = False, read: tuple[ParsedMessage, Message] | None = None
+) -> Outcome:
     """Parse a stored message into a report, a follow-up or a non-report.
 
     A message that cannot be understood is quarantined with a reason. An unexpected error is
     ours: it is raised so that the job is retried, unless ``final`` (bulk import) or the attempts
-    are used up, when the message is quarantined with the error as its reason.
+    are used up, when the message is quarantined with the error as its reason. ``read``: what
+    ``parse_message_tree`` made of the message's bytes, where the caller has parsed them.
     """
     if msg.state != InboundMessage.State.PENDING:
         return Outcome(msg.outcome or msg.state, reason=msg.reason)
-    try:
-        parsed = parse_message(raw_bytes(msg))
-    except MessageRejected as exc:
-        return do_quarantine(msg, str(exc))
-    except Exception as exc:
-        given_up = _attempt_failed(msg, exc, final, "The parser failed on this message")
-        if given_up is None:
-            raise
-        return given_up
-    held = _held.get()
-    mark = len(held) if held is not None else 0
+    if read is None:
+        try:
+            read = parse_message_tree(raw_bytes(msg))
+        except MessageRejected as exc:
+            return do_quarantine(msg, str(exc))
+        except Exception as exc:
+            given_up = _attempt_failed(msg, exc, final, "The parser failed on this message")
+            if given_up is None:
+                raise
+            return given_up
+    mark = held_mark()
     try:
         with transaction.atomic():
-            return _apply(msg, parsed)
+            return _apply(msg, *read)
     except Exception as exc:
-        if held is not None:
-            del held[mark:]  # as Django forgets on_commit hooks of a rolled-back savepoint
+        forget_since(mark)
         # Storing the result failed (ours, e.g. the database went away): retry, but never leave
         # the message pending for ever once the attempts are used up.
         given_up = _attempt_failed(msg, exc, final, "Tapecut could not record this message")
@@ -103,7 +105,7 @@ def do_quarantine(msg: InboundMessage, reason: str) -> Outcome:
     return Outcome("quarantined", reason=reason)
 
 
-def _apply(msg: InboundMessage, parsed: ParsedMessage) -> Outcome:
+def _apply(msg: InboundMessage, parsed: ParsedMessage, tree: Message) -> Outcome:
     # Re-check under the transaction: another worker may have finished it meanwhile.
     fresh = InboundMessage.objects.select_for_update().get(pk=msg.pk)
     if fresh.state != InboundMessage.State.PENDING:
@@ -125,36 +127,8 @@ def _apply(msg: InboundMessage, parsed: ParsedMessage) -> Outcome:
         return Outcome("reply", report_id=report.pk, followup_id=followup.pk)
     report = _create_report(msg, parsed)
     _finish(msg, InboundMessage.Outcome.REPORT, "")
-    after_commit(lambda: report_created.send(Report, report=report))
+    announce_report(report, tree)
     return Outcome("report", report_id=report.pk)
-
-
-# Set by ``sending_in_transaction``: the signals wait there instead of for the commit.
-_held: ContextVar[list[Callable[[], Any]] | None] = ContextVar("tapecut_held_signals", default=None)
-
-
-def after_commit(send: Callable[[], Any]) -> None:
-    """Send a signal once this message's transaction is committed (or where a batch says)."""
-    held = _held.get()
-    if held is None:
-        transaction.on_commit(send)
-    else:
-        held.append(send)
-
-
-@contextmanager
-def sending_in_transaction() -> Iterator[list[Callable[[], Any]]]:
-    """Hold the signals of what is processed inside; send them at the end, still inside the
-    caller's transaction (``tapecut import``: a batch commits once with what its receivers
-    queue, instead of a commit per receiver per report after it). Nothing is sent on error."""
-    held: list[Callable[[], Any]] = []
-    token = _held.set(held)
-    try:
-        yield held
-    finally:
-        _held.reset(token)
-    for send in held:
-        send()
 
 
 def _finish(msg: InboundMessage, outcome: str, reason: str) -> Outcome:

@@ -7,11 +7,8 @@ sender, and a parse job is queued in the same transaction. Reading them back is 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +17,9 @@ from django.utils import timezone
 
 from tapecut.core import audit, bulk, crypto, jobs, storage
 from tapecut.core.models import Job
-from tapecut.intake import identity
 from tapecut.intake.addresses import normalise
-from tapecut.intake.mime_headers import first_id, message_ids
-from tapecut.intake.models import InboundMessage, MessageRef, Mode
+from tapecut.intake.models import InboundMessage, Mode
+from tapecut.intake.thread_mode import protected_thread_modes
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +49,8 @@ def do_store_inbound(
     Raises ``storage.StoreFull`` or a database error when the bytes could not be kept: the
     caller must then not acknowledge the message.
     """
-    msg = _build_inbound(raw, channel, envelope_from, list(envelope_to), mode, extra)
+    arrival = Arrival(raw, channel, envelope_from, tuple(envelope_to), mode, extra)
+    msg = _build_inbound(arrival, _modes([arrival])[0])
     existing = InboundMessage.objects.filter(sha256=msg.sha256).order_by().first()
     if existing is not None:
         return existing, False
@@ -106,11 +103,9 @@ def build_many(arrivals: list[Arrival]) -> list[InboundMessage | Exception]:
     ``StoreFull`` that kept its bytes out. Needs no transaction: the SMTP server runs it before
     it takes its turn to write, so that one thread prepares while another commits."""
     built: list[InboundMessage | Exception] = []
-    for a in arrivals:
+    for a, mode in zip(arrivals, _modes(arrivals), strict=True):
         try:
-            msg = _build_inbound(
-                a.raw, a.channel, a.envelope_from, list(a.envelope_to), a.mode, a.extra
-            )
+            msg = _build_inbound(a, mode)
             _put_large(msg)
             built.append(msg)
         except storage.StoreFull as exc:
@@ -151,25 +146,27 @@ def write_many(
     return results
 
 
-def _build_inbound(
-    raw: bytes,
-    channel: str,
-    envelope_from: str,
-    recipients: list[str],
-    mode: str | None,
-    extra: dict[str, Any] | None,
-) -> InboundMessage:
-    mode = mode_for_recipients(recipients, mode)
-    if mode == Mode.NAMED:
-        # A reply that refers to a protected report is protected before a byte is written.
-        mode = protected_thread_mode(raw) or mode
+def _modes(arrivals: list[Arrival]) -> list[str]:
+    """The mode each message is stored in (by its recipients, else as asked); a reply that
+    refers to a protected report is protected before a byte is written."""
+    modes = [mode_for_recipients(a.envelope_to, a.mode) for a in arrivals]
+    named = [i for i, mode in enumerate(modes) if mode == Mode.NAMED]
+    found = protected_thread_modes([arrivals[i].raw for i in named])
+    for i, mode in zip(named, found, strict=True):
+        modes[i] = mode or modes[i]
+    return modes
+
+
+def _build_inbound(arrival: Arrival, mode: str) -> InboundMessage:
+    raw, envelope_from, extra = arrival.raw, arrival.envelope_from, arrival.extra
+    recipients = list(arrival.envelope_to)
     protect = mode != Mode.NAMED
     digest = crypto.keyed_hash(raw) if protect else storage.sha256_hex(raw)
     stored = crypto.encrypt(raw) if protect else raw
     inline = len(stored) <= settings.TAPECUT_INLINE_RAW_MAX
     msg = InboundMessage(
         sha256=digest,
-        channel=channel,
+        channel=arrival.channel,
         mode=mode,
         envelope_from="" if protect else envelope_from,
         envelope_to=list(dict.fromkeys(recipients)),  # each recipient once, in order
@@ -184,33 +181,6 @@ def _build_inbound(
     # Held until _put_large writes it to the store (before the row is committed).
     msg._large_bytes = None if inline else stored  # type: ignore[attr-defined]
     return msg
-
-
-# More than any real header block; a longer one is cut (the parser quarantines it anyway).
-_HEADER_BYTES = 256 * 1024
-
-
-def protected_thread_mode(raw: bytes) -> str | None:
-    """The mode of the protected report that ``raw`` answers, from its headers alone, or None.
-
-    Only In-Reply-To and References are read here (the parser and ``find_thread`` do the rest
-    later); a message found this way is encrypted on arrival, so that its plain bytes never
-    reach the database file or its WAL.
-    """
-    head = re.split(rb"\r?\n\r?\n", raw[:_HEADER_BYTES], maxsplit=1)[0]
-    headers = BytesHeaderParser(policy=compat32).parsebytes(head)
-    refs = [first_id(str(headers.get("In-Reply-To", "") or ""))]
-    refs += message_ids(" ".join(str(v) for v in headers.get_all("References") or []))
-    keys = identity.thread_keys([r for r in refs if r][:100])
-    if not keys:
-        return None
-    found = (
-        MessageRef.objects.filter(message_id__in=keys)
-        .exclude(report__mode=Mode.NAMED)
-        .values_list("report__mode", flat=True)
-        .first()
-    )
-    return str(found) if found else None
 
 
 def _put_large(msg: InboundMessage) -> None:

@@ -6,11 +6,16 @@ import importlib
 import json
 import re
 import shutil
+from datetime import timedelta
+from email.utils import format_datetime
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tapecut.core.models import Job
 from tapecut.intake.models import FollowUp, InboundMessage, MessageRef, Report, Reporter
@@ -29,11 +34,11 @@ def run_import(path: Path) -> dict:
     return json.loads(out.getvalue().strip().splitlines()[-1])
 
 
-def message(n: int, *, sender: str, extra: str = "", subject: str = "") -> bytes:
+def message(n: int, *, sender: str, extra: str = "", subject: str = "", date: str = "") -> bytes:
     return (
         f"From: Person {sender} <{sender}@example.org>\r\nTo: mailbox@example.org\r\n"
         f"Subject: {subject or f'Form {n} asks twice'}\r\nMessage-ID: <m{n}@example.org>\r\n"
-        f"Date: Mon, 5 Jan 2026 10:{n:02d}:00 +0100\r\n{extra}\r\n"
+        f"Date: {date or f'Mon, 5 Jan 2026 10:{n:02d}:00 +0100'}\r\n{extra}\r\n"
         f"Form {n} asks for the same number twice; it costs me ten minutes a week.\r\n"
     ).encode()
 
@@ -50,6 +55,11 @@ def mixed(tmp_path: Path) -> Path:
     )
     (folder / "r40-reply.eml").write_bytes(reply)
     (folder / "r41-after-reply.eml").write_bytes(message(41, sender="s9"))
+    # A recent report, a reply to it by subject alone, and a "Re:" that answers nothing.
+    recent = format_datetime(timezone.now() - timedelta(days=1))
+    (folder / "r50.eml").write_bytes(message(50, sender="s5", subject="Recent form", date=recent))
+    (folder / "r51.eml").write_bytes(message(51, sender="s5", subject="Re: Recent form"))
+    (folder / "r52.eml").write_bytes(message(52, sender="s6", subject="Re: Nothing known"))
     return folder
 
 
@@ -91,9 +101,27 @@ def test_batches_leave_what_one_message_at_a_time_leaves(mixed: Path, monkeypatc
     assert {k: v for k, v in batched.items() if k not in timing} == {
         k: v for k, v in one_by_one.items() if k not in timing
     }
-    assert batched["replies"] == 2  # the fixture's own reply, and the one to report 4
+    # The fixture's own reply, the one to report 4, and the one to the recent report.
+    assert batched["replies"] == 3
     assert snapshot() == expected
     assert FollowUp.objects.get(text__contains="Form 40").report.subject == "Form 4 asks twice"
+    assert FollowUp.objects.get(text__contains="Form 51").report.subject == "Recent form"
+    assert Report.objects.filter(subject="Re: Nothing known").exists()
+
+
+def test_mail_that_only_looks_like_replies_costs_no_query_per_message(tmp_path: Path) -> None:
+    def queries(subject: str) -> int:
+        folder = tmp_path / subject.replace(" ", "").replace(":", "")
+        folder.mkdir()
+        for n in range(30):
+            (folder / f"{n}.eml").write_bytes(
+                message(n, sender=f"{subject[:2]}{n}", subject=f"{subject} {n}")
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert run_import(folder)["reports"] == 30
+        return len(captured)
+
+    assert queries("Re: Form") <= queries("Form") + 2  # one look-up of threads for the batch
 
 
 def test_a_crash_mid_batch_keeps_nothing_of_it_and_the_next_run_imports_all_once(

@@ -112,7 +112,7 @@ def test_over_the_size_limit_is_an_error_in_the_summary(corpus, settings):
 
 @pytest.mark.django_db
 def test_rejected_and_failing_messages_are_quarantined_with_a_reason(corpus, monkeypatch):
-    real_parse = processing.parse_message
+    real_parse = processing.parse_message_tree
 
     def picky(raw: bytes):
         if b"toner" in raw:
@@ -121,7 +121,7 @@ def test_rejected_and_failing_messages_are_quarantined_with_a_reason(corpus, mon
             raise RuntimeError("parser bug")
         return real_parse(raw)
 
-    monkeypatch.setattr(processing, "parse_message", picky)
+    monkeypatch.setattr(processing, "parse_message_tree", picky)
     summary = run_import(str(corpus))
     assert summary["quarantined"] == 2
     assert outcomes(summary) == summary["new"] == 7
@@ -137,14 +137,14 @@ def test_rejected_and_failing_messages_are_quarantined_with_a_reason(corpus, mon
 @pytest.mark.django_db
 def test_a_processing_bug_quarantines_one_message_and_the_import_goes_on(corpus, monkeypatch):
     def broken(*args, **kwargs):
-        raise ValueError("reporter lookup broke")
+        raise ValueError("report building broke")
 
-    monkeypatch.setattr(processing.identity, "resolve_reporter", broken)
+    monkeypatch.setattr(processing, "build_report", broken)
     summary = run_import(str(corpus))
     assert summary["quarantined"] == 6  # every report and the reply; the auto-reply needs none
     assert summary["non_reports"] == 1
     msg = InboundMessage.objects.filter(state="quarantined").first()
-    assert msg is not None and "reporter lookup broke" in msg.reason
+    assert msg is not None and "report building broke" in msg.reason
     assert Report.objects.count() == 0  # the half-made report was rolled back
 
 

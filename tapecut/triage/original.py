@@ -16,10 +16,11 @@ import logging
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
+from typing import Any
 
 from django.db import DataError, transaction
 
-from tapecut.custody.sanitise import original_for_team
+from tapecut.custody.sanitise import original_for_team, shows_raw
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
 from tapecut.intake.models import InboundMessage, Report
@@ -61,31 +62,65 @@ def original_for(report: Report) -> Original | None:
     return Original(headers=headers, html=copy.html, text=copy.text, size=copy.size, note=copy.note)
 
 
-def store_original(inbound: InboundMessage) -> OriginalCopy | None:
-    """Prepare and keep the copy the page shows; None when the message cannot be read."""
-    try:
-        made = prepare(inbound)
-    except Exception:
-        # Rebuilding a protected copy parses the message again; a message the parser cannot
-        # read is shown as nothing rather than as an error page (the report text is there).
-        log.exception("cannot prepare the original of inbound %s for display", inbound.pk)
-        return None
+def store_original(inbound: InboundMessage, tree: Message | None = None) -> OriginalCopy | None:
+    """Prepare and keep the copy the page shows; None when the message cannot be read.
+
+    ``tree``: the raw message as the parser read it, where at hand (it is not read again)."""
+    made = _prepared(inbound, tree)
+    return _keep(inbound, made) if made is not None else None
+
+
+def _keep(inbound: InboundMessage, made: Original) -> OriginalCopy | None:
     try:
         with transaction.atomic():  # a refused row must not undo the report being stored
             copy, _created = OriginalCopy.objects.update_or_create(
-                inbound=inbound,
-                defaults={
-                    "headers": [[_storable(n), _storable(v)] for n, v in made.headers],
-                    "html": _storable(made.html),
-                    "text": _storable(made.text),
-                    "size": made.size,
-                    "note": _storable(made.note)[:200],
-                },
+                inbound=inbound, defaults=_columns(made)
             )
     except DataError:
         log.exception("cannot keep the original of inbound %s for display", inbound.pk)
         return None
     return copy
+
+
+def store_originals(inbounds: list[tuple[InboundMessage, Message | None]]) -> None:
+    """``store_original`` for many messages, with one statement for all their copies."""
+    made = [(inbound, _prepared(inbound, tree)) for inbound, tree in inbounds]
+    rows = [OriginalCopy(inbound=inbound, **_columns(m)) for inbound, m in made if m is not None]
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            OriginalCopy.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["inbound"],
+                update_fields=["headers", "html", "text", "size", "note"],
+            )
+    except DataError:
+        # One of them is refused: one at a time, so that only that one is missing.
+        for inbound, m in made:
+            if m is not None:
+                _keep(inbound, m)
+
+
+def _prepared(inbound: InboundMessage, tree: Message | None) -> Original | None:
+    try:
+        return prepare(inbound, tree)
+    except Exception:
+        # Rebuilding a protected copy parses the message again; a message the parser cannot
+        # read is shown as nothing rather than as an error page (the report text is there).
+        log.exception("cannot prepare the original of inbound %s for display", inbound.pk)
+        return None
+
+
+def _columns(made: Original) -> dict[str, Any]:
+    return {
+        "headers": [[_storable(n), _storable(v)] for n, v in made.headers],
+        "html": _storable(made.html),
+        "text": _storable(made.text),
+        "size": made.size,
+        "note": _storable(made.note)[:200],
+    }
 
 
 def _storable(text: str) -> str:
@@ -94,9 +129,15 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "")
 
 
-def prepare(inbound: InboundMessage) -> Original:
+def prepare(inbound: InboundMessage, tree: Message | None = None) -> Original:
+    """The copy to show (``tree``: the raw message as the parser read it, where at hand)."""
+    if tree is not None and shows_raw(inbound):
+        return _from_tree(tree, inbound.size)
     raw = original_for_team(inbound)
-    msg = email.message_from_bytes(raw, policy=policy.compat32)
+    return _from_tree(email.message_from_bytes(raw, policy=policy.compat32), len(raw))
+
+
+def _from_tree(msg: Message, size: int) -> Original:
     headers = [
         (name, decode_value(str(value)))
         for name in SHOWN_HEADERS
@@ -108,7 +149,7 @@ def prepare(inbound: InboundMessage) -> Original:
     if html_part is not None and not html and not text:
         # Too complex to show as HTML and no text part: its words, without the markup.
         text = htmllib.unescape(strip_tags(_decode(html_part)[:MAX_TEXT_CHARS]))
-    return Original(headers=headers, html=html, text=text, size=len(raw), note=note)
+    return Original(headers=headers, html=html, text=text, size=size, note=note)
 
 
 def _find_parts(msg: Message) -> tuple[Message | None, Message | None]:

@@ -26,11 +26,11 @@ from tapecut.core import audit, storage
 from tapecut.core.language import guess_language
 from tapecut.custody.sanitise import remove_phone_numbers
 from tapecut.intake import identity
+from tapecut.intake.announcing import announce_report
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
 from tapecut.intake.models import InboundMessage, Mode, Report
 from tapecut.intake.processing import Outcome, do_reparse
-from tapecut.intake.signals import report_created
 from tapecut.intake.storing import raw_bytes
 
 # A released message is read with the standard library, within these bounds.
@@ -164,7 +164,7 @@ def do_release(msg: InboundMessage, *, actor: Any) -> Report:
             parsed_at=timezone.now(),
         )
         audit.record("inbound.release", msg, actor=actor, report=report.pk)
-        transaction.on_commit(lambda: report_created.send(Report, report=report))
+        announce_report(report)
     return report
 
 

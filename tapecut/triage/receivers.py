@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.message import Message
 from typing import Any
 
 from django.conf import settings
@@ -11,9 +12,9 @@ from django.dispatch import receiver
 from tapecut.core import audit
 from tapecut.custody.autoreply import wants_autoreply
 from tapecut.intake.models import Report
-from tapecut.intake.signals import report_created
+from tapecut.intake.signals import report_created, reports_created
 from tapecut.triage import notices
-from tapecut.triage.original import store_original
+from tapecut.triage.original import store_originals
 
 
 @receiver(report_created, dispatch_uid="triage.acknowledge")
@@ -30,11 +31,15 @@ def acknowledge(sender: Any, report: Report, **kwargs: Any) -> None:
         notices.enqueue_send(notice.pk)
 
 
-@receiver(report_created, dispatch_uid="triage.store_original")
-def prepare_original(sender: Any, report: Report, **kwargs: Any) -> None:
+@receiver(reports_created, dispatch_uid="triage.store_original")
+def prepare_originals(
+    sender: Any, reports: list[Report], trees: dict[int, Message] | None = None, **kwargs: Any
+) -> None:
     # In the worker, once: the page only reads what is stored here (hostile HTML is costly).
-    if report.inbound_id is not None and report.inbound is not None:
-        store_original(report.inbound)
+    trees = trees or {}
+    store_originals(
+        [(r.inbound, trees.get(r.pk)) for r in reports if r.inbound_id and r.inbound is not None]
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="triage.audit_login")

@@ -28,9 +28,9 @@ from tqdm import tqdm
 
 from tapecut.core.storage import StoreFull
 from tapecut.intake import importing
+from tapecut.intake.announcing import sending_in_transaction
 from tapecut.intake.batching import do_process_many
 from tapecut.intake.models import Channel, InboundMessage, Mode
-from tapecut.intake.processing import sending_in_transaction
 from tapecut.intake.storing import Arrival, store_many
 
 log = logging.getLogger(__name__)
