@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tapecut.core import bulk
 from tapecut.core.models import Job
 from tapecut.core.scrub import scrub
 
@@ -86,7 +87,7 @@ def enqueue_many(
 ) -> None:
     """``enqueue`` for many jobs of one kind in one statement: a key already pending adds
     nothing, as there (a batch of new reports queues its analysis this way)."""
-    Job.objects.bulk_create(
+    bulk.insert(
         [
             Job(kind=kind, payload=payload, key=key, run_after=run_after)
             for payload, key in zip(payloads, keys, strict=True)

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
 
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
-from tapecut.core import crypto
+from tapecut.core import bulk, crypto
 from tapecut.intake import identity, processing
 from tapecut.intake.announcing import announce_report
 from tapecut.intake.batch_threads import Clues, Threads
@@ -183,10 +183,8 @@ def _update_states(msgs: list[InboundMessage]) -> None:
     fields.sort(key=lambda f: _UPDATED.index(f.name))
     columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model, values bound
-    rows = [
-        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
-        for m in msgs
-    ]
+    db = connections[connection.alias]  # not the proxy: a look-up through it per value costs
+    rows = [[f.get_db_prep_save(getattr(m, f.attname), db) for f in fields] + [m.pk] for m in msgs]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -197,7 +195,7 @@ def _write_reports(pending: list[tuple[InboundMessage, ParsedMessage, Message]])
     for (msg, parsed, _tree), reporter in zip(pending, reporters, strict=True):
         msg.message_id = identity.protect_message_id(parsed.message_id, msg.mode)[:998]
         reports.append(processing.build_report(msg, parsed, reporter))
-    Report.objects.bulk_create(reports)
+    bulk.insert(reports, set_pks=True)
     _add_refs(reports)
     return reports
 
@@ -244,6 +242,10 @@ def _add_refs(reports: list[Report]) -> None:
     """One MessageRef per new Message-ID (the first report that brings it keeps it)."""
     ids = {r.message_id: r for r in reversed(reports) if r.message_id}
     taken = set(MessageRef.objects.filter(message_id__in=ids).values_list("message_id", flat=True))
-    MessageRef.objects.bulk_create(
-        MessageRef(message_id=mid, report=report) for mid, report in ids.items() if mid not in taken
+    bulk.insert(
+        [
+            MessageRef(message_id=mid, report=report)
+            for mid, report in ids.items()
+            if mid not in taken
+        ]
     )

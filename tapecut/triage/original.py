@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import DataError, transaction
 
+from tapecut.core import bulk
 from tapecut.custody.sanitise import original_for_team, shows_raw
 from tapecut.intake.mime_headers import decode_value
 from tapecut.intake.mime_text import decode_bytes
@@ -90,12 +91,7 @@ def store_originals(inbounds: list[tuple[InboundMessage, Message | None]]) -> No
         return
     try:
         with transaction.atomic():
-            OriginalCopy.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["inbound"],
-                update_fields=["headers", "html", "text", "size", "note"],
-            )
+            bulk.insert(rows, update_conflicts=(["inbound"], _COLUMNS))
     except DataError:
         # One of them is refused: one at a time, so that only that one is missing.
         for inbound, m in made:
@@ -111,6 +107,9 @@ def _prepared(inbound: InboundMessage, tree: Message | None) -> Original | None:
         # read is shown as nothing rather than as an error page (the report text is there).
         log.exception("cannot prepare the original of inbound %s for display", inbound.pk)
         return None
+
+
+_COLUMNS = ["headers", "html", "text", "size", "note"]
 
 
 def _columns(made: Original) -> dict[str, Any]:
