@@ -69,24 +69,30 @@ def embed(
     embedder_path: str, texts: list[str], cache: Path | None = None
 ) -> tuple[str, np.ndarray]:
     """Embeddings of ``texts``; with ``cache``, kept in a file named by embedder and texts."""
+    from tapecut.ai import registry
 
     path = embedder_path or settings.TAPECUT_AI_EMBEDDER
-    key = hashlib.sha256("\x00".join([path, *texts]).encode()).hexdigest()[:16]
+    embedder = registry.import_backend(path)()
+    parts = [path, identity(embedder), *texts]
+    key = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
     cached = cache / f"embeddings-{key}.npz" if cache else None
     if cached is not None and cached.is_file():
         with np.load(cached, allow_pickle=False) as data:
             return str(data["name"]), data["vectors"]
-    name, vectors = _embed(path, texts)
+    name, vectors = _embed(embedder, texts)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         np.savez(cached, name=name, vectors=vectors)
     return name, vectors
 
 
-def _embed(path: str, texts: list[str]) -> tuple[str, np.ndarray]:
-    from tapecut.ai import registry
+def identity(embedder: Any) -> str:
+    """What makes an embedder's vectors what they are, for a cache key: its name and its model
+    (the local e5 says there how many tokens of a text it reads)."""
+    return f"{embedder.name}|{getattr(embedder, 'model', '')}"
 
-    embedder = registry.import_backend(path)()
+
+def _embed(embedder: Any, texts: list[str]) -> tuple[str, np.ndarray]:
     if callable(getattr(embedder, "fit", None)):
         embedder.fit(texts, save=False)  # as an organisation fits it on its own reports
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)

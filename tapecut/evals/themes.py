@@ -89,26 +89,22 @@ class CachedEmbedder:
 
 def embed_cached(embedder: Any, texts: list[str], cache: Path | None) -> dict[str, np.ndarray]:
     """Vectors of ``texts``; with ``cache``, kept per text, so that a changed text costs one."""
-    from tapecut.evals.classify import _embed
+    from tapecut.evals.classify import _embed, identity
 
     known: dict[str, np.ndarray] = {}
-    key = hashlib.sha256(embedder.name.encode()).hexdigest()[:12]
+    key = hashlib.sha256(identity(embedder).encode()).hexdigest()[:12]
     cached = cache / f"texts-{key}.npz" if cache else None
     if cached is not None and cached.is_file():
         with np.load(cached, allow_pickle=False) as data:
             known = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
     missing = [t for t in texts if t not in known]
     if missing:
-        _name, vectors = _embed(embedder_path(embedder), missing)
+        _name, vectors = _embed(type(embedder)(), missing)  # a fresh one: a fit stays there
         known.update(zip(missing, vectors, strict=True))
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             np.savez(cached, texts=np.array(list(known)), vectors=np.vstack(list(known.values())))
     return {t: known[t] for t in texts}
-
-
-def embedder_path(embedder: Any) -> str:
-    return f"{type(embedder).__module__}.{type(embedder).__qualname__}"
 
 
 def _reports(rows: list[dict[str, str]]) -> list[Any]:

