@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from email.utils import parseaddr
+
+# A plain address (dot-atom local part, host name): parseaddr gives it back unchanged, and most
+# addresses are plain, so they skip it (it was a tenth of the time parsing a short message took).
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 
 
 def normalise(address: str) -> str:
     """Lower-case, trimmed, without angle brackets; "" when it is not an address."""
+    if address and _PLAIN.fullmatch(address):
+        return address.lower()
     _, addr = parseaddr(address or "")
     addr = addr.strip().strip("<>").lower()
     return addr if "@" in addr else ""
