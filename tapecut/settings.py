@@ -309,8 +309,8 @@ TAPECUT_AI_FALLBACK_EMBEDDER = env_str(
 TAPECUT_AI_PRICES = env_str("TAPECUT_AI_PRICES", "")  # JSON; checked by tapecut.E022
 TAPECUT_AI_MONTHLY_BUDGET_USD = env_float("TAPECUT_AI_MONTHLY_BUDGET_USD", 50.0)
 TAPECUT_AI_MODEL_DIR = Path(env_str("TAPECUT_AI_MODEL_DIR", str(VAR_DIR / "models")))
-# Tokens of a report the local e5 embedder reads (0: all); chosen in docs/benchmarks.md.
-TAPECUT_AI_E5_MAX_TOKENS = env_int("TAPECUT_AI_E5_MAX_TOKENS", 128)
+# Tokens of a report the local e5 embedder reads (0: all); measured in docs/benchmarks.md.
+TAPECUT_AI_E5_MAX_TOKENS = env_int("TAPECUT_AI_E5_MAX_TOKENS", 0)
 TAPECUT_OPENAI_BASE_URL = env_str("TAPECUT_OPENAI_BASE_URL", "")
 TAPECUT_OPENAI_API_KEY = env_str("TAPECUT_OPENAI_API_KEY", "")
 TAPECUT_OPENAI_EMBED_MODEL = env_str("TAPECUT_OPENAI_EMBED_MODEL", "text-embedding-3-small")
