@@ -69,9 +69,18 @@ class Threads:
     def may_answer(self, clues: Clues) -> bool:
         return bool(clues.ids & self.ids) or bool(clues.subject and clues.subject in self.subjects)
 
-    def add(self, parsed: ParsedMessage, received_at: datetime) -> None:
-        """A report or follow-up of the batch, as the parser read it (any mode it may get)."""
-        self.ids.update(key[:998] for key in identity.thread_keys([parsed.message_id]))
-        if parsed.thread_subject and received_at >= self.since:
+    def add(self, mark: Mark) -> None:
+        """A report or follow-up of the batch (in any mode it may get)."""
+        self.ids.update(key[:998] for key in identity.thread_keys([mark.message_id]))
+        if mark.thread_subject and mark.received_at >= self.since:
             for mode in (Mode.NAMED, Mode.ANONYMOUS):
-                self.subjects.add(identity.stored_thread_subject(parsed.thread_subject, mode)[:500])
+                self.subjects.add(identity.stored_thread_subject(mark.thread_subject, mode)[:500])
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What a message of the batch leaves for later ones to thread on, as the parser read it."""
+
+    message_id: str
+    thread_subject: str
+    received_at: datetime

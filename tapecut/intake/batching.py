@@ -23,7 +23,7 @@ from django.utils import timezone
 from tapecut.core import bulk, crypto
 from tapecut.intake import identity, processing
 from tapecut.intake.announcing import announce_report
-from tapecut.intake.batch_threads import Clues, Threads
+from tapecut.intake.batch_threads import Clues, Mark, Threads
 from tapecut.intake.models import InboundMessage, MessageRef, Mode, Report, Reporter
 from tapecut.intake.parsing import MessageRejected, ParsedMessage
 from tapecut.intake.storing import raw_bytes
@@ -51,7 +51,7 @@ def do_process_many(msgs: list[InboundMessage]) -> list[Outcome]:
     for msg in msgs:
         if msg.state != InboundMessage.State.PENDING:
             outcomes[msg.pk] = Outcome(msg.outcome or msg.state, reason=msg.reason)
-    reads = [(msg, _parse(msg)) for msg in pending]
+    reads = [(msg, _lean(msg, _parse(msg))) for msg in pending]
     clues = {
         msg.pk: Clues.of(read[0], msg)
         for msg, read in reads
@@ -61,6 +61,10 @@ def do_process_many(msgs: list[InboundMessage]) -> list[Outcome]:
     for msg, read in reads:
         if isinstance(read, MessageRejected):
             _finish(batch.group, msg, InboundMessage.State.QUARANTINED, "", str(read))
+        elif isinstance(read, Mark):
+            _flush(batch.group, outcomes)
+            outcomes[msg.pk] = processing.do_process_inbound(msg, final=True)
+            batch.threads.add(read)
         elif read is not None and not read[0].is_report:
             msg.message_id = identity.protect_message_id(read[0].message_id, msg.mode)[:998]
             reason = read[0].non_report_reason
@@ -97,7 +101,21 @@ def _report_or_reply(
         _flush(batch.group, batch.outcomes)  # what came before is written before this one
         batch.outcomes[msg.pk] = processing.do_process_inbound(msg, final=True, read=read)
     # Later messages of the batch may answer this one.
-    batch.threads.add(parsed, processing.parsed_time(parsed, msg))
+    batch.threads.add(_mark(parsed, msg))
+
+
+def _mark(parsed: ParsedMessage, msg: InboundMessage) -> Mark:
+    return Mark(parsed.message_id, parsed.thread_subject, processing.parsed_time(parsed, msg))
+
+
+def _lean(
+    msg: InboundMessage, read: tuple[ParsedMessage, Message] | MessageRejected | None
+) -> tuple[ParsedMessage, Message] | MessageRejected | Mark | None:
+    """A report with attachments is processed on its own and read again there: only its mark
+    is kept meanwhile, so that a batch does not hold all its attachments at once."""
+    if isinstance(read, tuple) and read[0].is_report and read[0].attachments:
+        return _mark(read[0], msg)
+    return read
 
 
 def _parse(msg: InboundMessage) -> tuple[ParsedMessage, Message] | MessageRejected | None:
