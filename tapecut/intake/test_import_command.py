@@ -20,7 +20,6 @@ from tapecut.intake.parsing import MessageRejected
 from tapecut.intake.storing import raw_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-SHARED_EMAIL = Path(__file__).resolve().parents[3] / "shared" / "data" / "email"
 
 
 def run_import(*args: str) -> dict:
@@ -221,16 +220,14 @@ def test_a_missing_path_is_a_clear_error_before_anything_is_imported(tmp_path):
 
 
 @pytest.mark.django_db
-def test_import_of_the_shared_real_world_corpus(caplog):
-    if not SHARED_EMAIL.is_dir():
-        pytest.skip(f"shared e-mail corpus not found at {SHARED_EMAIL}")
+def test_import_of_the_shared_real_world_corpus(caplog, shared_email):
     files = [
         p
-        for p in SHARED_EMAIL.rglob("*")
+        for p in shared_email.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.parts)
     ]
     with caplog.at_level(logging.INFO):
-        summary = run_import(str(SHARED_EMAIL))
+        summary = run_import(str(shared_email))
     assert summary["messages"] == len(files) == summary["files"]
     assert summary["errors"] == [] and summary["skipped"] == 0
     assert outcomes(summary) == summary["new"] == summary["messages"] - summary["already_stored"]

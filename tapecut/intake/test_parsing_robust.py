@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tapecut.intake.conftest import SHARED_EMAIL
 from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eml"
-SHARED_EMAIL = Path(__file__).resolve().parents[3] / "shared" / "data" / "email"
 HEAD = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
 # CPU seconds: generous for a slow CI box; every case below takes milliseconds here.
 FAST = 2.0
@@ -234,16 +234,11 @@ def test_mail_shaped_noise_never_raises_anything_else(tokens: list[bytes]):
 
 # --- real mail -----------------------------------------------------------------------------
 
-needs_shared = pytest.mark.skipif(
-    not SHARED_EMAIL.is_dir(), reason=f"shared test mail not found at {SHARED_EMAIL}"
-)
 
-
-@needs_shared
-def test_every_shared_message_parses_or_is_rejected_quickly():
+def test_every_shared_message_parses_or_is_rejected_quickly(shared_email: Path):
     outcomes: Counter[str] = Counter()
     slowest = 0.0
-    for path in sorted(p for p in SHARED_EMAIL.rglob("*") if p.is_file()):
+    for path in sorted(p for p in shared_email.rglob("*") if p.is_file()):
         result, seconds = timed(path.read_bytes())
         slowest = max(slowest, seconds)
         assert seconds < 5, f"{path} took {seconds:.1f} s of CPU"
@@ -256,9 +251,8 @@ def test_every_shared_message_parses_or_is_rejected_quickly():
     assert outcomes["report"] > outcomes["non_report"] > outcomes["rejected"]
 
 
-@needs_shared
-def test_doubly_misdecoded_real_subject_is_repaired():
-    msg = parse_message((SHARED_EMAIL / "froide-de" / "test_mail_09.txt").read_bytes())
+def test_doubly_misdecoded_real_subject_is_repaired(shared_email: Path):
+    msg = parse_message((shared_email / "froide-de" / "test_mail_09.txt").read_bytes())
     assert msg.subject == (
         "E-Mail Empfangsbestätigung: Unterlagen nach § 6 Abs. 1 Arbeitsschutzgesetz [#25054]"
     )
@@ -286,14 +280,14 @@ REPORTS = [
 ]
 
 
-@needs_shared
 @pytest.mark.parametrize("name", NON_REPORTS)
-def test_real_bounces_complaints_and_reports_about_mail_are_non_reports(name: str):
-    assert not parse_message((SHARED_EMAIL / name).read_bytes()).is_report
+def test_real_bounces_complaints_and_reports_about_mail_are_non_reports(
+    name: str, shared_email: Path
+):
+    assert not parse_message((shared_email / name).read_bytes()).is_report
 
 
-@needs_shared
 @pytest.mark.parametrize("name", REPORTS)
-def test_real_correspondence_is_not_mistaken_for_a_non_report(name: str):
-    msg = parse_message((SHARED_EMAIL / name).read_bytes())
+def test_real_correspondence_is_not_mistaken_for_a_non_report(name: str, shared_email: Path):
+    msg = parse_message((shared_email / name).read_bytes())
     assert msg.is_report, msg.non_report_reason
