@@ -25,6 +25,7 @@ from tapecut.intake import identity, processing
 from tapecut.intake.announcing import announce_report
 from tapecut.intake.batch_threads import Clues, Mark, Threads
 from tapecut.intake.models import InboundMessage, MessageRef, Mode, Report, Reporter
+from tapecut.intake.parse_ahead import Read, read_one
 from tapecut.intake.parsing import MessageRejected, ParsedMessage
 from tapecut.intake.storing import raw_bytes
 
@@ -44,14 +45,22 @@ class _Group:
         return len(self.reports) + len(self.finished)
 
 
-def do_process_many(msgs: list[InboundMessage]) -> list[Outcome]:
-    """Process each pending message (``final``: what cannot be understood is quarantined)."""
+def do_process_many(
+    msgs: list[InboundMessage], given: dict[int, Read] | None = None
+) -> list[Outcome]:
+    """Process each pending message (``final``: what cannot be understood is quarantined).
+
+    ``given``: what the parser made of a message's bytes (by its id), where that was parsed
+    already (``tapecut import`` parses the next batch in a helper process)."""
     outcomes: dict[int, Outcome] = {}
     pending = [msg for msg in msgs if msg.state == InboundMessage.State.PENDING]
     for msg in msgs:
         if msg.state != InboundMessage.State.PENDING:
             outcomes[msg.pk] = Outcome(msg.outcome or msg.state, reason=msg.reason)
-    reads = [(msg, _lean(msg, _parse(msg))) for msg in pending]
+    given = given or {}
+    reads = [
+        (msg, _lean(msg, given[msg.pk] if msg.pk in given else _parse(msg))) for msg in pending
+    ]
     clues = {
         msg.pk: Clues.of(read[0], msg)
         for msg, read in reads
@@ -108,9 +117,7 @@ def _mark(parsed: ParsedMessage, msg: InboundMessage) -> Mark:
     return Mark(parsed.message_id, parsed.thread_subject, processing.parsed_time(parsed, msg))
 
 
-def _lean(
-    msg: InboundMessage, read: tuple[ParsedMessage, Message] | MessageRejected | None
-) -> tuple[ParsedMessage, Message] | MessageRejected | Mark | None:
+def _lean(msg: InboundMessage, read: Read) -> Read | Mark:
     """A report with attachments is processed on its own and read again there: only its mark
     is kept meanwhile, so that a batch does not hold all its attachments at once."""
     if isinstance(read, tuple) and read[0].is_report and read[0].attachments:
@@ -118,14 +125,13 @@ def _lean(
     return read
 
 
-def _parse(msg: InboundMessage) -> tuple[ParsedMessage, Message] | MessageRejected | None:
+def _parse(msg: InboundMessage) -> Read:
     """What the parser read, its refusal, or None where the parser itself failed."""
     try:
-        return processing.parse_message_tree(raw_bytes(msg))
-    except MessageRejected as exc:
-        return exc
+        raw = raw_bytes(msg)
     except Exception:
-        return None  # do_process_inbound parses again and quarantines it with the error
+        return None  # do_process_inbound reads it again and quarantines it with the error
+    return read_one(raw)
 
 
 def _new_report(batch: _Batch, parsed: ParsedMessage, msg: InboundMessage, clues: Clues) -> bool:

@@ -210,6 +210,7 @@ def for_storage(parsed: ParsedMessage, mode: str) -> ParsedMessage:
         reply_to="",
         to=(),
         cc=(),
+        language=None,  # guessed again on the text as it is stored
         forwarded=tuple(_scrub_forwarded(f, tokens) for f in parsed.forwarded),
         attachments=tuple(
             dataclasses.replace(a, filename=scrub_filename(a.filename, tokens))

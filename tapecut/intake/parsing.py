@@ -86,6 +86,9 @@ class ParsedMessage:
     non_report_reason: str  # "" for a report; else e.g. "bounce (DSN)", "auto-reply"
     defects: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()  # normalised addresses from Cc
+    # The language of subject and text where it was guessed with the parse (``tapecut import``'s
+    # helper process does); None: not guessed yet.
+    language: str | None = None
 
     @property
     def is_report(self) -> bool:

@@ -195,12 +195,19 @@ def build_report(msg: InboundMessage, parsed: ParsedMessage, reporter: Reporter 
             {"sender": f.sender, "date": f.date, "subject": f.subject, "text": f.text}
             for f in parsed.forwarded
         ],
-        language=guess_language(" ".join([parsed.subject, text])),
+        language=_language(parsed, msg.mode, text),
         message_id=parsed.message_id[:998],
         thread_subject=parsed.thread_subject[:500],
         is_demo=bool(msg.envelope_extra.get("demo")),
         received_at=parsed_time(parsed, msg),
     )
+
+
+def _language(parsed: ParsedMessage, mode: str, text: str) -> str:
+    """The guess made with the parse where the text is the one it was made on."""
+    if parsed.language is not None and mode == Mode.NAMED and text == parsed.text:
+        return parsed.language
+    return guess_language(" ".join([parsed.subject, text]))
 
 
 def parsed_time(parsed: ParsedMessage, msg: InboundMessage) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
+import os
 import re
 import shutil
 from datetime import timedelta
@@ -18,7 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tapecut.core.models import Job
-from tapecut.intake.models import FollowUp, InboundMessage, MessageRef, Report, Reporter
+from tapecut.intake import identity, parse_ahead, processing
+from tapecut.intake.models import FollowUp, InboundMessage, MessageRef, Mode, Report, Reporter
 from tapecut.intake.signals import report_created
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -158,3 +161,58 @@ def test_a_crash_mid_batch_keeps_nothing_of_it_and_the_next_run_imports_all_once
     assert sorted(j.payload["report_id"] for j in analysed) == sorted(
         Report.objects.values_list("pk", flat=True)
     )
+
+
+def run_import_with(path: Path, helpers: int) -> dict:
+    out = StringIO()
+    call_command("import", str(path), "--json", f"--parse-helpers={helpers}", stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_a_parsing_helper_leaves_what_parsing_here_leaves(mixed: Path, monkeypatch) -> None:
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)  # several batches parsed ahead
+    alone = run_import_with(mixed, 0)
+    expected = snapshot()
+    for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
+        model.objects.all().delete()
+    helped = run_import_with(mixed, 1)
+
+    assert (alone["parse_helpers"], helped["parse_helpers"]) == (0, 1)
+    varying = {"seconds", "cpu_seconds", "msgs_per_s", "parse_helpers"}
+    assert {k: v for k, v in helped.items() if k not in varying} == {
+        k: v for k, v in alone.items() if k not in varying
+    }
+    assert snapshot() == expected  # languages guessed by the helper included
+    assert Report.objects.exclude(language="").exists()
+
+
+def _helper_dies(raws: list[bytes]) -> list:
+    os._exit(3)  # as a helper killed by the kernel would end
+
+
+def test_a_helper_that_dies_costs_nothing_but_its_help(mixed: Path, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)
+    alone = run_import_with(mixed, 0)
+    expected = snapshot()
+    for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
+        model.objects.all().delete()
+    monkeypatch.setattr(parse_ahead, "read_ahead", _helper_dies)
+
+    helped = run_import_with(mixed, 1)
+
+    assert helped["reports"] == alone["reports"] and helped["error_count"] == 0
+    assert snapshot() == expected
+    assert "parsing helper failed" in caplog.text
+
+
+def test_a_guess_made_with_the_parse_is_kept_only_for_the_text_it_was_made_on() -> None:
+    raw = message(1, sender="s1")
+    read = parse_ahead.read_one(raw, guess=True)
+    assert isinstance(read, tuple)
+    parsed = dataclasses.replace(read[0], language="xx")  # a guess no detector would make
+    msg = InboundMessage(mode=Mode.NAMED, channel="import", received_at=timezone.now())
+    assert processing.build_report(msg, parsed, None).language == "xx"
+    protected = identity.for_storage(parsed, Mode.ANONYMOUS)
+    assert protected.language is None
+    msg.mode = Mode.ANONYMOUS
+    assert processing.build_report(msg, protected, None).language == "en"

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tapecut.core.storage import StoreFull
-from tapecut.intake import processing, storing
+from tapecut.intake import parse_ahead, processing, storing
 from tapecut.intake.models import InboundMessage, Report
 from tapecut.intake.parsing import MessageRejected
 from tapecut.intake.storing import raw_bytes
@@ -121,6 +121,7 @@ def test_rejected_and_failing_messages_are_quarantined_with_a_reason(corpus, mon
         return real_parse(raw)
 
     monkeypatch.setattr(processing, "parse_message_tree", picky)
+    monkeypatch.setattr(parse_ahead, "parse_message_tree", picky)  # the import's own parse
     summary = run_import(str(corpus))
     assert summary["quarantined"] == 2
     assert outcomes(summary) == summary["new"] == 7

@@ -4,14 +4,16 @@ Each message is stored raw, then processed at once with ``final=True``: a bulk i
 one to retry for, so what cannot be understood is quarantined with a reason. Messages are read
 in batches of at most BATCH_MESSAGES (and BATCH_BYTES), so memory stays flat however large the
 corpus, and each batch is stored, processed and committed in one transaction with a few bulk
-statements (tapecut.intake.batching). Running the same import again is safe: what
-was stored already is counted as ``already_stored`` and left alone.
+statements (tapecut.intake.batching). Where there is a core to spare, a helper process parses
+the next batch while one is written (tapecut.intake.parse_ahead). Running the same import again
+is safe: what was stored already is counted as ``already_stored`` and left alone.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import resource
 import sys
 import time
 from collections import Counter
@@ -27,7 +29,7 @@ from django.db import DatabaseError, transaction
 from tqdm import tqdm
 
 from tapecut.core.storage import StoreFull
-from tapecut.intake import importing
+from tapecut.intake import importing, parse_ahead
 from tapecut.intake.announcing import sending_in_transaction
 from tapecut.intake.batching import do_process_many
 from tapecut.intake.models import Channel, InboundMessage, Mode
@@ -64,7 +66,8 @@ class Tally:
     skipped_count: int = 0
     error_count: int = 0
     seconds: float = 0.0
-    cpu_seconds: float = 0.0  # of this process: what a busy machine does not inflate
+    cpu_seconds: float = 0.0  # this process' and its helper's: a busy machine does not inflate it
+    helpers: int = 0
     stopped: str = ""
 
     def skip(self, item: importing.Skipped) -> None:
@@ -89,18 +92,24 @@ class Tally:
             "error_count": self.error_count,
             "seconds": round(self.seconds, 3),
             "cpu_seconds": round(self.cpu_seconds, 3),
+            "parse_helpers": self.helpers,
             "msgs_per_s": round(messages / self.seconds, 1) if self.seconds else 0.0,
             **({"stopped": self.stopped} if self.stopped else {}),
         }
 
 
 def import_batch(
-    batch: list[importing.Message], *, mode: str | None, demo: bool
+    batch: list[importing.Message],
+    *,
+    mode: str | None,
+    demo: bool,
+    reads: list[parse_ahead.Read] | None = None,
 ) -> list[tuple[str, bool]]:
     """Store a batch raw, then process what is new; (outcome or "already_stored", resumed) each.
 
     Runs in the caller's transaction: the raw bytes, the reports and what their receivers queue
-    (analysis jobs, display copies) are committed together or not at all.
+    (analysis jobs, display copies) are committed together or not at all. ``reads``: what the
+    parser made of each message of the batch, where it was parsed already.
     """
     arrivals = [
         Arrival(
@@ -116,16 +125,19 @@ def import_batch(
     # Stored but never processed (an earlier import stopped half-way): finish it now. The same
     # bytes twice in one batch are processed once.
     todo: dict[int, InboundMessage] = {}
+    given: dict[int, parse_ahead.Read] = {}
     seen: set[int] = set()
     first_sight = []
-    for msg, new in stored:
+    for n, (msg, new) in enumerate(stored):
         first = msg.pk not in seen
         seen.add(msg.pk)
         first_sight.append(first)
         if first and (new or msg.state == InboundMessage.State.PENDING):
             todo[msg.pk] = msg
+            if reads is not None:
+                given[msg.pk] = reads[n]
     with sending_in_transaction():
-        done = dict(zip(todo, do_process_many(list(todo.values())), strict=True))
+        done = dict(zip(todo, do_process_many(list(todo.values()), given), strict=True))
     out = []
     for (msg, new), first in zip(stored, first_sight, strict=True):
         if first and msg.pk in done:
@@ -136,9 +148,15 @@ def import_batch(
 
 
 def run_import(
-    paths: list[Path], *, fmt: str = "auto", mode: str | None = None, demo: bool = False
+    paths: list[Path],
+    *,
+    fmt: str = "auto",
+    mode: str | None = None,
+    demo: bool = False,
+    helpers: int = 0,
 ) -> Tally:
-    tally, started, cpu = Tally(), time.monotonic(), time.process_time()
+    """Import ``paths``; ``helpers``: processes that parse the next batch meanwhile (0: none)."""
+    tally, started, cpu = Tally(), time.monotonic(), _cpu_seconds()
     items = importing.iter_items(paths, fmt, settings.TAPECUT_MAX_MESSAGE_BYTES)
     bar = tqdm(
         total=importing.estimate_bytes(paths),
@@ -148,33 +166,60 @@ def run_import(
         disable=None,  # off when stderr is not a terminal
         desc="import",
     )
-    with bar:
+    with bar, parse_ahead.ParseAhead(helpers) as ahead:
+        tally.helpers = helpers if ahead.helping else 0
         try:
-            while _import_batch(items, tally, bar, mode=mode, demo=demo):
-                pass
+            current = _next_batch(items, tally, bar, ahead)
+            while current is not None:
+                # The helper parses the next batch while this one is written.
+                following = _next_batch(items, tally, bar, ahead)
+                if not _import_batch(current, tally, ahead, mode=mode, demo=demo):
+                    break
+                current = following
         except KeyboardInterrupt:
             tally.stopped = "interrupted: what is counted here is stored; run it again to go on."
     tally.seconds = time.monotonic() - started
-    tally.cpu_seconds = time.process_time() - cpu
+    tally.cpu_seconds = _cpu_seconds() - cpu  # the helper's too, once it has ended
     return tally
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended helpers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
+
+
+_Batch = tuple[list[importing.Message], parse_ahead.Pending]
+
+
+def _next_batch(
+    items: Iterator[importing.Item], tally: Tally, bar: tqdm, ahead: parse_ahead.ParseAhead
+) -> _Batch | None:
+    batch = _read_batch(items, tally, bar)
+    return (batch, ahead.submit([m.raw for m in batch])) if batch else None
+
+
 def _import_batch(
-    items: Iterator[importing.Item], tally: Tally, bar: tqdm, *, mode: str | None, demo: bool
+    current: _Batch,
+    tally: Tally,
+    ahead: parse_ahead.ParseAhead,
+    *,
+    mode: str | None,
+    demo: bool,
 ) -> bool:
-    """Import up to BATCH_MESSAGES messages (BATCH_BYTES) in one transaction; False when done.
+    """Import up to BATCH_MESSAGES messages (BATCH_BYTES) in one transaction; False to stop.
 
     One commit and a few bulk statements per batch instead of several per message: a commit
     waits for the disk. A batch is short, so other writers (the SMTP receiver) wait little, and
     a crash loses at most one batch, which the next run imports again.
     """
-    batch = _read_batch(items, tally, bar)
-    if not batch:
-        return False
+    batch, pending = current
     where = batch[0].extra["path"]
+    reads = ahead.reads(pending)
     try:
         with transaction.atomic():
-            results = import_batch(batch, mode=mode, demo=demo)
+            results = import_batch(batch, mode=mode, demo=demo, reads=reads)
     except (StoreFull, DatabaseError, OSError) as exc:
         tally.error(where, f"could not be stored: {exc}")
         tally.stopped = f"stopped at {where}: {exc}. Run the import again to go on."
@@ -233,15 +278,32 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON summary line")
         parser.add_argument("--mode", choices=Mode.values, default=None)
         parser.add_argument("--demo", action="store_true", help="mark the reports as demo data")
+        parser.add_argument(
+            "--parse-helpers",
+            type=int,
+            default=None,
+            metavar="N",
+            help="processes that parse the next batch while one is written "
+            "(default: 1 where there is more than one core, else 0)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[Path] = options["paths"]
         missing = [importing.display(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
+        helpers = options["parse_helpers"]
+        if helpers is None:
+            helpers = parse_ahead.default_helpers()
+        if helpers < 0:
+            raise CommandError("--parse-helpers must be 0 or more")
         with quiet_intake_logs(options["verbosity"]):
             tally = run_import(
-                paths, fmt=options["format"], mode=options["mode"], demo=options["demo"]
+                paths,
+                fmt=options["format"],
+                mode=options["mode"],
+                demo=options["demo"],
+                helpers=helpers,
             )
         summary = tally.as_dict()
         if options["json"]:
