@@ -8,7 +8,7 @@ holding the database's one write turn (``tapecut bench smtp``, sampled with py-s
 
 ``insert`` goes further for batches (``tapecut import``): a time alone costs about 10 µs in its
 field's conversion, and a batch's rows share most of their small values (the same "now", the same
-state, no finish time), so each distinct one is prepared once per call; every
+state, no finish time, an empty JSON list), so each distinct one is prepared once per call; every
 ``auto_now``/``auto_now_add`` field gets the same time; conflicts may be ignored or update the row;
 the keys are read back only where asked for. Other databases than these two get ``bulk_create``.
 """
@@ -100,16 +100,25 @@ def _values(objs: Sequence[Model], fields: list[Field[Any, Any]]) -> list[list[A
         row = []
         for field in fields:
             value = getattr(obj, field.attname)
-            kind = type(value)
-            if kind in _SHARED or (kind is str and len(value) < _SHORT_TEXT):
-                key = (field.attname, kind, value)
-                if key not in shared:
-                    shared[key] = field.get_db_prep_save(value, db)
-                row.append(shared[key])
-            else:
+            key = _shared_key(field.attname, value)
+            if key is None:
                 row.append(field.get_db_prep_save(value, db))
+                continue
+            if key not in shared:
+                shared[key] = field.get_db_prep_save(value, db)
+            row.append(shared[key])
         rows.append(row)
     return rows
+
+
+def _shared_key(attname: str, value: Any) -> tuple[str, type, Any] | None:
+    """The key of a value many rows share, or None for one prepared on its own."""
+    kind = type(value)
+    if kind in _SHARED or (kind is str and len(value) < _SHORT_TEXT):
+        return (attname, kind, value)
+    if kind in (list, dict) and not value:  # an empty JSON list or object
+        return (attname, kind, None)
+    return None
 
 
 def _head(

@@ -88,6 +88,18 @@ def test_the_rows_are_those_bulk_create_writes() -> None:
 
 
 @pytest.mark.django_db
+def test_empty_json_values_are_prepared_once_and_read_back_as_each_row_had_them() -> None:
+    msgs = [_message(n) for n in range(1, 5)]
+    msgs[0].envelope_to, msgs[0].envelope_extra = [], {}
+    msgs[1].envelope_to, msgs[1].envelope_extra = [], {"n": 2}
+    msgs[2].envelope_to, msgs[2].envelope_extra = ["x@corp.example"], {}
+    bulk.insert_new(msgs)
+    stored = {m.pk: (m.envelope_to, m.envelope_extra) for m in InboundMessage.objects.all()}
+    assert [stored[m.pk] for m in msgs] == [(m.envelope_to, m.envelope_extra) for m in msgs]
+    assert bulk._shared_key("envelope_to", []) != bulk._shared_key("envelope_to", {})
+
+
+@pytest.mark.django_db
 def test_ids_come_back_in_order_across_statements() -> None:
     many = jobs("many", 250)  # more than one statement's parameters on SQLite
     bulk.insert(many, set_pks=True)
