@@ -9,6 +9,7 @@ job worker, never here. ``tapecut.intake.smtp_server`` runs it.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 import time
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.db import Error as DatabaseError
 
 from tapecut.core.storage import StoreFull
-from tapecut.intake.addresses import mask, normalise
+from tapecut.intake.addresses import PLAIN_ADDRESS, mask, normalise
 
 if TYPE_CHECKING:
     from tapecut.intake.smtp_server import StoreWorkers
@@ -188,6 +189,10 @@ class IntakeHandler:
         return OK
 
 
+# ``<local@host>`` with a plain address, then the parameters: what nearly every client sends.
+_PLAIN_PATH = re.compile(rf"<({PLAIN_ADDRESS})>")
+
+
 class IntakeSMTP(SMTP):
     """aiosmtpd's protocol with our wording for size refusals."""
 
@@ -203,6 +208,25 @@ class IntakeSMTP(SMTP):
         # The greeting names no software or version (aiosmtpd's says "Python SMTP 1.4.6").
         kwargs.setdefault("ident", "ESMTP")
         super().__init__(handler, **kwargs)
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """The address of MAIL FROM and RCPT TO, and the parameters after it.
+
+        aiosmtpd reads it with the standard library's RFC 5322 header parser, which took about
+        a quarter of the receiver's time (``tapecut bench smtp``, sampled with py-spy). A plain
+        ``<local@host>`` gives what that parser gives (a property test holds them together);
+        anything else (quotes, comments, a null path, an address literal, non-ASCII) still goes
+        through it."""
+        match = _PLAIN_PATH.match(arg)
+        if match is None:
+            return super()._getaddr(arg)
+        rest = arg[match.end() :].lstrip(" \t")
+        if rest.startswith("("):  # a comment: the full parser skips it
+            return super()._getaddr(arg)
+        address = match.group(1)
+        if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
+            return None, None
+        return address, rest
 
     async def push(self, status: Any) -> None:
         if isinstance(status, str):

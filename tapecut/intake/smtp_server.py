@@ -185,7 +185,7 @@ def store_batch(
     commit that holds it. Any error in the group rolls it back; each message is then stored on
     its own, so one bad message cannot cost the others their acknowledgement.
     """
-    if len(batch) == 1 or any(fn is not store_message for fn, *_ in batch):
+    if any(fn is not store_message for fn, *_ in batch):
         with write_turn:
             return [_store_one(item) for item in batch]
     try:

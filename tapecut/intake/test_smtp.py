@@ -133,10 +133,11 @@ def test_too_big_gets_552_at_mail_from_and_after_data() -> None:
 
 
 def test_database_error_gets_451_and_nothing_is_acknowledged(server: ServerThread) -> None:
-    failing = mock.patch.object(
-        storing, "do_store_inbound", side_effect=OperationalError("database is locked")
-    )
-    with failing, client(server) as smtp:
+    locked = OperationalError("database is locked")
+    # The group's write and, after it fails, the message's write on its own.
+    group = mock.patch.object(storing, "write_many", side_effect=locked)
+    alone = mock.patch.object(storing, "do_store_inbound", side_effect=locked)
+    with group, alone, client(server) as smtp:
         assert send(smtp, message()) == (451, b"4.3.0 Temporary failure, try again later")
     assert not InboundMessage.objects.exists()
 
@@ -193,7 +194,7 @@ def test_same_bytes_twice_are_stored_once(server: ServerThread) -> None:
 
 
 def test_stopping_lets_a_store_in_progress_answer() -> None:
-    real = storing.do_store_inbound
+    real = storing.write_many
     entered = threading.Event()
     server = ServerThread()
 
@@ -205,7 +206,7 @@ def test_stopping_lets_a_store_in_progress_answer() -> None:
 
     replies: list[tuple[int, bytes]] = []
     server.start()
-    with mock.patch.object(storing, "do_store_inbound", side_effect=slow), client(server) as smtp:
+    with mock.patch.object(storing, "write_many", side_effect=slow), client(server) as smtp:
         sending = threading.Thread(target=lambda: replies.append(send(smtp, message())))
         sending.start()
         assert entered.wait(60), "the store never began"
