@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tapecut.core import audit, bulk, crypto, jobs, storage
@@ -118,8 +118,11 @@ def write_many(
 ) -> list[tuple[InboundMessage, bool] | Exception]:
     """The rows of ``build_many``'s messages, those stored before found again (in a transaction)."""
     digests = {m.sha256 for m in built if isinstance(m, InboundMessage)}
-    stored = InboundMessage.objects.filter(sha256__in=digests).defer("raw_inline").order_by()
-    known = {m.sha256: m for m in stored}
+    known: dict[str, InboundMessage] = {}
+    seen = _known_digests(digests)
+    if seen:
+        stored = InboundMessage.objects.filter(sha256__in=seen).defer("raw_inline").order_by()
+        known = {m.sha256: m for m in stored}
     fresh: dict[str, InboundMessage] = {}
     for m in built:
         if isinstance(m, InboundMessage) and m.sha256 not in known and m.sha256 not in fresh:
@@ -127,7 +130,7 @@ def write_many(
     bulk.insert_new(list(fresh.values()))
     if enqueue:
         now = timezone.now()
-        bulk.insert_new(
+        bulk.insert(
             [
                 Job(
                     kind=PARSE_JOB, payload={"inbound_id": m.pk}, key=f"parse:{m.pk}", run_after=now
@@ -144,6 +147,27 @@ def write_many(
         else:
             results.append((known.get(m.sha256) or fresh[m.sha256], False))
     return results
+
+
+_DIGESTS_PER_QUERY = 500
+
+
+def _known_digests(digests: set[str]) -> set[str]:
+    """Which of ``digests`` are stored already: one plain query per 500, no ORM query built
+    (most groups of the SMTP receiver find none, and building one was a tenth of its write)."""
+    if not digests:
+        return set()
+    quote = connection.ops.quote_name
+    table = quote(InboundMessage._meta.db_table)
+    column = quote(InboundMessage._meta.get_field("sha256").column)
+    wanted, found = sorted(digests), set[str]()
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), _DIGESTS_PER_QUERY):
+            chunk = wanted[start : start + _DIGESTS_PER_QUERY]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", chunk)  # noqa: S608 - names from the model, values bound
+            found.update(row[0] for row in cursor.fetchall())
+    return found
 
 
 def _modes(arrivals: list[Arrival]) -> list[str]:
