@@ -268,7 +268,7 @@ def _add_refs(reports: list[Report]) -> None:
     taken = set(MessageRef.objects.filter(message_id__in=ids).values_list("message_id", flat=True))
     bulk.insert(
         [
-            MessageRef(message_id=mid, report=report)
+            MessageRef(message_id=mid, report_id=report.pk)  # the id: no related-object checks
             for mid, report in ids.items()
             if mid not in taken
         ]
