@@ -48,7 +48,8 @@ LIST_LIMIT = 100
 # A transaction holds at most this many messages, or about this many bytes of them.
 BATCH_MESSAGES = 200
 # A batch is parsed whole and keeps its MIME trees until its display copies are made from them:
-# peak memory grows with this (4 MB: as with 8 MB before the trees were kept).
+# peak memory grows with this (4 MB: as with 8 MB before the trees were kept). With a parsing
+# helper two batches are in hand at once, so each holds half as many bytes.
 BATCH_BYTES = 4 * 1024 * 1024
 
 
@@ -196,7 +197,8 @@ _Batch = tuple[list[importing.Message], parse_ahead.Pending]
 def _next_batch(
     items: Iterator[importing.Item], tally: Tally, bar: tqdm, ahead: parse_ahead.ParseAhead
 ) -> _Batch | None:
-    batch = _read_batch(items, tally, bar)
+    limit = BATCH_BYTES // 2 if ahead.helping else BATCH_BYTES
+    batch = _read_batch(items, tally, bar, limit)
     return (batch, ahead.submit([m.raw for m in batch])) if batch else None
 
 
@@ -230,7 +232,7 @@ def _import_batch(
 
 
 def _read_batch(
-    items: Iterator[importing.Item], tally: Tally, bar: tqdm
+    items: Iterator[importing.Item], tally: Tally, bar: tqdm, limit: int
 ) -> list[importing.Message]:
     """The next messages (skipped and unreadable items are tallied on the way)."""
     batch: list[importing.Message] = []
@@ -240,7 +242,7 @@ def _read_batch(
         if isinstance(item, importing.Message):
             batch.append(item)
             size += len(item.raw)
-            if len(batch) >= BATCH_MESSAGES or size >= BATCH_BYTES:
+            if len(batch) >= BATCH_MESSAGES or size >= limit:
                 break
         elif isinstance(item, importing.Skipped):
             tally.skip(item)
