@@ -7,10 +7,11 @@ helper sends back is what ``parse_message_tree`` made of each message, its refus
 where the parser itself failed, exactly as a parse in this process would give, with a report's
 language guessed as well (the report keeps that guess where its text is stored as parsed).
 
-Nothing depends on the helper. Where the machine has one core, where processes cannot be forked,
-or where the helper dies (killed, out of memory, a result that cannot be sent back), the batch is
-parsed here instead and the import goes on without a helper; the bytes were read by this process
-and are stored by it whatever the helper does.
+Nothing depends on the helper. Where the machine has one core or processes cannot be forked,
+there is none. Where the helper dies (killed, out of memory), the batch is parsed here and the
+import goes on without a helper; where one batch's reads cannot come back (they cannot be
+pickled), that batch is parsed here. The bytes were read by this process and are stored by it
+whatever the helper does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from email.message import Message
 from types import TracebackType
@@ -105,9 +107,12 @@ class ParseAhead:
                 reads = pending.future.result()
                 if len(reads) == len(pending.raws):
                     return reads
-                raise RuntimeError(f"{len(reads)} reads for {len(pending.raws)} messages")
-            except Exception as exc:
+                count, wanted = len(reads), len(pending.raws)
+                log.warning("the parsing helper sent %d reads for %d messages", count, wanted)
+            except BrokenProcessPool as exc:  # the helper died: go on without it
                 self._give_up(exc)
+            except Exception as exc:  # this batch's reads could not come back (e.g. pickling)
+                log.warning("the parsing helper failed on a batch (%s); parsing it here", exc)
         return read_all(pending.raws)
 
     def _give_up(self, exc: BaseException) -> None:

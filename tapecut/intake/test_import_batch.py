@@ -216,3 +216,24 @@ def test_a_guess_made_with_the_parse_is_kept_only_for_the_text_it_was_made_on() 
     assert protected.language is None
     msg.mode = Mode.ANONYMOUS
     assert processing.build_report(msg, protected, None).language == "en"
+
+
+def _helper_sends_nothing_back(raws: list[bytes]) -> list:
+    return [lambda: None]  # a read that cannot be pickled back
+
+
+def test_a_batch_the_helper_cannot_send_back_is_parsed_here(
+    mixed: Path, monkeypatch, caplog
+) -> None:
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)
+    alone = run_import_with(mixed, 0)
+    expected = snapshot()
+    for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
+        model.objects.all().delete()
+    monkeypatch.setattr(parse_ahead, "read_ahead", _helper_sends_nothing_back)
+
+    helped = run_import_with(mixed, 1)
+
+    assert helped["reports"] == alone["reports"] and helped["parse_helpers"] == 1
+    assert snapshot() == expected
+    assert "parsing it here" in caplog.text and "parsing helper failed (" not in caplog.text

@@ -48,7 +48,7 @@ def test_a_plain_path_reads_as_the_full_parser_reads_it(
     assert ours == theirs
 
 
-@given(st.text(alphabet="aZ09.@<>()[] \t\"\\:,;", max_size=24))
+@given(st.text(alphabet='aZ09.@<>()[] \t"\\:,;', max_size=24))
 def test_anything_else_reads_as_the_full_parser_reads_it(
     protocols: tuple[SMTP, SMTP], arg: str
 ) -> None:
@@ -58,7 +58,7 @@ def test_anything_else_reads_as_the_full_parser_reads_it(
 
 @pytest.mark.parametrize(
     "arg",
-    ["<anna@example.org> SIZE=3000", "<>", "<\"a b\"@example.org>", "<a@[192.0.2.1]>", ""],
+    ["<anna@example.org> SIZE=3000", "<>", '<"a b"@example.org>', "<a@[192.0.2.1]>", ""],
 )
 def test_examples(protocols: tuple[SMTP, SMTP], arg: str) -> None:
     ours, theirs = both(protocols, arg)
