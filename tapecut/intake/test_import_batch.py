@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import os
 import re
@@ -21,11 +20,11 @@ from django.utils import timezone
 
 from tapecut.core.models import Job
 from tapecut.intake import identity, parse_ahead, processing
+from tapecut.intake import import_run as command
 from tapecut.intake.models import FollowUp, InboundMessage, MessageRef, Mode, Report, Reporter
 from tapecut.intake.signals import report_created
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
-command = importlib.import_module("tapecut.intake.management.commands.import")
 ANALYSE_JOB = "analysis.report"  # what analysis queues for each new report
 
 pytestmark = pytest.mark.django_db

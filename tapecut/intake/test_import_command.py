@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import shutil
@@ -14,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tapecut.core.storage import StoreFull
-from tapecut.intake import parse_ahead, processing, storing
+from tapecut.intake import import_run, parse_ahead, processing, storing
 from tapecut.intake.models import InboundMessage, Report
 from tapecut.intake.parsing import MessageRejected
 from tapecut.intake.storing import raw_bytes
@@ -171,7 +170,7 @@ def test_format_option_and_human_summary(corpus):
 
 
 def import_command_module():
-    return importlib.import_module("tapecut.intake.management.commands.import")
+    return import_run
 
 
 def failing_on_third(exc: BaseException, real):
