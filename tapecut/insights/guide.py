@@ -1,8 +1,9 @@
 """/insights/how-we-count/: docs/insights.md, the definitions behind every figure, as a page.
 
-The dashboard links here instead of naming a file. The guide is read from the source tree
-(``make run``, a checkout, the development image); an installation without it says where the
-guide lives rather than answering 404.
+The dashboard links here instead of naming a file. A reader gets the guide in the page's
+language where the docs have it (docs/insights.de.md for de, de-at, …), else the English one.
+The guide is read from the source tree (``make run``, a checkout, the development image); an
+installation without it says where the guide lives rather than answering 404.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from markdown_it import MarkdownIt
 
 from tapecut.accounts.permissions import require
 
 GUIDE = Path(settings.BASE_DIR).parent / "docs" / "insights.md"
+
+
+def guide_for(language: str | None) -> Path:
+    """docs/insights.<lang>.md for ``language`` ("de", "de-at") where it exists, else GUIDE."""
+    primary = (language or "").split("-")[0].lower()
+    if primary.isalpha() and primary != "en":
+        translated = GUIDE.with_name(f"{GUIDE.stem}.{primary}{GUIDE.suffix}")
+        if translated.is_file():
+            return translated
+    return GUIDE
 
 
 @cache
@@ -31,5 +43,6 @@ def _html(text: str) -> SafeString:
 
 @require("insights")
 def how_we_count(request: HttpRequest) -> HttpResponse:
-    text = GUIDE.read_text(encoding="utf-8") if GUIDE.is_file() else ""
+    path = guide_for(get_language())
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
     return render(request, "insights/guide.html", {"guide": _html(text) if text else ""})
