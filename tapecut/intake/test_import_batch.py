@@ -168,12 +168,19 @@ def run_import_with(path: Path, helpers: int) -> dict:
     return json.loads(out.getvalue().strip().splitlines()[-1])
 
 
-def test_a_parsing_helper_leaves_what_parsing_here_leaves(mixed: Path, monkeypatch) -> None:
-    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)  # several batches parsed ahead
+def imported_alone(mixed: Path, monkeypatch) -> tuple[dict, dict]:
+    """The summary and snapshot of an import that parses everything itself, in batches of 5
+    (so that several are parsed ahead in the next run); the database is emptied again."""
+    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)
     alone = run_import_with(mixed, 0)
     expected = snapshot()
     for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
         model.objects.all().delete()
+    return alone, expected
+
+
+def test_a_parsing_helper_leaves_what_parsing_here_leaves(mixed: Path, monkeypatch) -> None:
+    alone, expected = imported_alone(mixed, monkeypatch)
     helped = run_import_with(mixed, 1)
 
     assert (alone["parse_helpers"], helped["parse_helpers"]) == (0, 1)
@@ -190,11 +197,7 @@ def _helper_dies(raws: list[bytes]) -> list:
 
 
 def test_a_helper_that_dies_costs_nothing_but_its_help(mixed: Path, monkeypatch, caplog) -> None:
-    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)
-    alone = run_import_with(mixed, 0)
-    expected = snapshot()
-    for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
-        model.objects.all().delete()
+    alone, expected = imported_alone(mixed, monkeypatch)
     monkeypatch.setattr(parse_ahead, "read_ahead", _helper_dies)
 
     helped = run_import_with(mixed, 1)
@@ -224,11 +227,7 @@ def _helper_sends_nothing_back(raws: list[bytes]) -> list:
 def test_a_batch_the_helper_cannot_send_back_is_parsed_here(
     mixed: Path, monkeypatch, caplog
 ) -> None:
-    monkeypatch.setattr(command, "BATCH_MESSAGES", 5)
-    alone = run_import_with(mixed, 0)
-    expected = snapshot()
-    for model in (Job, MessageRef, FollowUp, Report, Reporter, InboundMessage):
-        model.objects.all().delete()
+    alone, expected = imported_alone(mixed, monkeypatch)
     monkeypatch.setattr(parse_ahead, "read_ahead", _helper_sends_nothing_back)
 
     helped = run_import_with(mixed, 1)
