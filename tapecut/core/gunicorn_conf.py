@@ -14,21 +14,18 @@ Read by gunicorn with ``-c python:tapecut.core.gunicorn_conf``. Two things matte
 
 from __future__ import annotations
 
-import ctypes
-import os
 import re
-import signal
-import sys
 from typing import Any
 
 from gunicorn.glogging import Logger
+
+from tapecut.core.orphans import die_with_parent
 
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 logger_class = "tapecut.core.gunicorn_conf.PrivateAccessLogger"
 
 _TOKEN_PATH = re.compile(r"^/(follow|feedback)/[^/]+")
-_PR_SET_PDEATHSIG = 1
 
 
 def private_path(path: str) -> str:
@@ -44,15 +41,6 @@ class PrivateAccessLogger(Logger):  # type: ignore[misc]
         kept["U"] = private_path(str(environ.get("PATH_INFO", "")))
         kept["r"] = f"{kept['m']} {kept['U']} {kept['H']}"
         return kept
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """Ask for SIGKILL when the parent exits; exit now if it is already gone."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:
-        os._exit(1)  # the master died before the request above took effect
 
 
 def post_fork(server: Any, worker: Any) -> None:

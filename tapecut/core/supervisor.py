@@ -8,7 +8,7 @@ stop when the supervisor itself dies without cleaning up (killed with SIGKILL).
 
 from __future__ import annotations
 
-import ctypes
+import functools
 import logging
 import os
 import signal
@@ -21,18 +21,14 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
+from tapecut.core.orphans import die_with_parent
+
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
 # A child that ran this long was healthy: its next crash restarts it at once again.
 HEALTHY_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 30.0
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def spawn(argv: Sequence[str], env: dict[str, str] | None = None) -> subprocess.Popen[Any]:
@@ -41,7 +37,7 @@ def spawn(argv: Sequence[str], env: dict[str, str] | None = None) -> subprocess.
         list(argv),
         env=env,
         process_group=0,
-        preexec_fn=_die_with_parent,
+        preexec_fn=functools.partial(die_with_parent, os.getpid(), signal.SIGTERM),
     )
 
 

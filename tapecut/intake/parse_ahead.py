@@ -27,6 +27,7 @@ from email.message import Message
 from types import TracebackType
 
 from tapecut.core.language import guess_language
+from tapecut.core.orphans import die_with_parent
 from tapecut.intake.parsing import MessageRejected, ParsedMessage, parse_message_tree
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,14 @@ class ParseAhead:
         if helpers > 0 and "fork" in multiprocessing.get_all_start_methods():
             # Forked, not spawned: the helper starts at once with the parser already imported,
             # and it never touches the database connection it inherits.
+            # It ends with the import, however that ends (SIGKILL included).
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=helpers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=helpers,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
 
     @property
     def helping(self) -> bool:
