@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 LINTED := tapecut conftest.py
 
-.PHONY: install install-test run demo test lint typecheck audit test-deps pytest pytest-pg clean
+.PHONY: install install-test run demo test lint typecheck audit test-deps pytest pytest-pg real-mail clean
 
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -68,7 +68,11 @@ pytest-pg: install-test test-deps
 audit: install-test
 	sh scripts/audit-deps.sh
 
-test: lint typecheck audit pytest pytest-pg
+# The parser and the import on the real mail beside the checkout (CI has it; says so where absent).
+real-mail: install-test
+	$(call in_fresh_var_dir,$(BIN)/tapecut eval real-mail)
+
+test: lint typecheck audit pytest pytest-pg real-mail
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

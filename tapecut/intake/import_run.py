@@ -18,6 +18,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,16 @@ def _count(counts: Counter[str], item: importing.Message, outcome: str, resumed:
     counts["files"] += item.extra.get("mbox_index", 1) == 1
     counts["resumed"] += resumed
     counts[OUTCOME_KEYS.get(outcome, "already_stored")] += 1
+
+
+@contextmanager
+def quiet_intake_logs(verbosity: int) -> Any:
+    # One INFO line per stored message drowns the progress bar; the summary says it all.
+    logger = logging.getLogger("tapecut.intake")
+    level = logger.level
+    if verbosity < 2:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -217,21 +216,3 @@ def test_ctrl_c_reports_what_was_imported(corpus, monkeypatch):
 def test_a_missing_path_is_a_clear_error_before_anything_is_imported(tmp_path):
     with pytest.raises(CommandError, match=r"no such file or folder: .*nothing\.eml"):
         call_command("import", str(tmp_path / "nothing.eml"))
-
-
-@pytest.mark.django_db
-def test_import_of_the_shared_real_world_corpus(caplog, shared_email):
-    files = [
-        p
-        for p in shared_email.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.parts)
-    ]
-    with caplog.at_level(logging.INFO):
-        summary = run_import(str(shared_email))
-    assert summary["messages"] == len(files) == summary["files"]
-    assert summary["errors"] == [] and summary["skipped"] == 0
-    assert outcomes(summary) == summary["new"] == summary["messages"] - summary["already_stored"]
-    assert not InboundMessage.objects.filter(state=InboundMessage.State.PENDING).exists()
-    assert not InboundMessage.objects.filter(state="quarantined", reason="").exists()
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
-    assert InboundMessage.objects.filter(channel="import").count() == summary["new"]

@@ -7,29 +7,14 @@ summary (one JSON line with ``--json``).
 from __future__ import annotations
 
 import json
-import logging
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tapecut.intake import importing, parse_ahead
-from tapecut.intake.import_run import run_import
+from tapecut.intake.import_run import quiet_intake_logs, run_import
 from tapecut.intake.models import Mode
-
-
-@contextmanager
-def quiet_intake_logs(verbosity: int) -> Any:
-    # One INFO line per stored message drowns the progress bar; the summary says it all.
-    logger = logging.getLogger("tapecut.intake")
-    level = logger.level
-    if verbosity < 2:
-        logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 class Command(BaseCommand):
