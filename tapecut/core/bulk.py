@@ -15,7 +15,7 @@ the keys are read back only where asked for. Other databases than these two get 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +23,15 @@ from django.db import connection, connections, models
 from django.db.models import Field, Model
 from django.db.models.constants import OnConflict
 from django.utils import timezone
+
+# Values per ``IN (…)`` list: SQLite caps the parameters of one statement (999 before 3.32).
+IN_CHUNK = 500
+
+
+def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    """``values`` in slices of at most ``size``, for look-ups by ``IN (…)``."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def insert_new(objs: Sequence[models.Model]) -> None:

@@ -16,12 +16,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from tapecut.core import bulk
 from tapecut.intake import identity
 from tapecut.intake.models import InboundMessage, MessageRef, Mode, Report
 from tapecut.intake.parsing import ParsedMessage
-
-# Keys looked up per query (SQLite limits the parameters of one statement).
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -57,13 +55,11 @@ class Threads:
         subjects = sorted({clues.subject for clues in wanted if clues.subject})
         self.ids: set[str] = set()
         self.subjects: set[str] = set()
-        for start in range(0, len(ids), _CHUNK):
-            refs = MessageRef.objects.filter(message_id__in=ids[start : start + _CHUNK])
+        for chunk in bulk.chunks(ids):
+            refs = MessageRef.objects.filter(message_id__in=chunk)
             self.ids.update(refs.values_list("message_id", flat=True))
-        for start in range(0, len(subjects), _CHUNK):
-            reports = Report.objects.filter(
-                thread_subject__in=subjects[start : start + _CHUNK], received_at__gte=self.since
-            )
+        for chunk in bulk.chunks(subjects):
+            reports = Report.objects.filter(thread_subject__in=chunk, received_at__gte=self.since)
             self.subjects.update(reports.order_by().values_list("thread_subject", flat=True))
 
     def may_answer(self, clues: Clues) -> bool:

@@ -149,23 +149,19 @@ def write_many(
     return results
 
 
-_DIGESTS_PER_QUERY = 500
-
-
 def _known_digests(digests: set[str]) -> set[str]:
-    """Which of ``digests`` are stored already: one plain query per 500, no ORM query built
+    """Which of ``digests`` are stored already: one plain query per chunk, no ORM query built
     (most groups of the SMTP receiver find none, and building one was a tenth of its write)."""
     if not digests:
         return set()
     quote = connection.ops.quote_name
     table = quote(InboundMessage._meta.db_table)
     column = quote(InboundMessage._meta.get_field("sha256").column)
-    wanted, found = sorted(digests), set[str]()
+    found = set[str]()
     with connection.cursor() as cursor:
-        for start in range(0, len(wanted), _DIGESTS_PER_QUERY):
-            chunk = wanted[start : start + _DIGESTS_PER_QUERY]
+        for chunk in bulk.chunks(sorted(digests)):
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", chunk)  # noqa: S608 - names from the model, values bound
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", list(chunk))  # noqa: S608 - names from the model, values bound
             found.update(row[0] for row in cursor.fetchall())
     return found
 

@@ -11,6 +11,7 @@ import re
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from tapecut.core import bulk
 from tapecut.intake import identity
 from tapecut.intake.mime_headers import first_id, message_ids
 from tapecut.intake.models import MessageRef, Mode
@@ -18,23 +19,17 @@ from tapecut.intake.models import MessageRef, Mode
 # More than any real header block; a longer one is cut (the parser quarantines it anyway).
 _HEADER_BYTES = 256 * 1024
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
-# Keys looked up per query (SQLite limits the parameters of one statement).
-_CHUNK = 500
-
-
-def protected_thread_mode(raw: bytes) -> str | None:
-    """The mode of the protected report that ``raw`` answers, or None."""
-    return protected_thread_modes([raw])[0]
 
 
 def protected_thread_modes(raws: list[bytes]) -> list[str | None]:
-    """``protected_thread_mode`` of each message, with one query for all of them."""
+    """For each message, the mode of the protected report it answers, or None (one query for
+    all of them)."""
     keys = [_thread_keys(raw) for raw in raws]
     wanted = sorted({key for each in keys for key in each})
     found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(wanted), _CHUNK):
+    for chunk in bulk.chunks(wanted):
         refs = (
-            MessageRef.objects.filter(message_id__in=wanted[start : start + _CHUNK])
+            MessageRef.objects.filter(message_id__in=chunk)
             .exclude(report__mode=Mode.NAMED)
             .values_list("message_id", "pk", "report__mode")
         )
