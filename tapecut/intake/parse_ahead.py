@@ -127,11 +127,12 @@ class ParseAhead:
             except BrokenProcessPool as exc:  # the helper died: go on without it
                 self._give_up(exc)
             except Exception as exc:  # this batch's reads could not come back (e.g. pickling)
-                log.warning("the parsing helper failed on a batch (%s); parsing it here", exc)
+                # The kind of failure only: its text could quote what a message holds.
+                log.warning("the parsing helper failed on a batch (%s); parsed here", _kind(exc))
         return read_all(pending.raws)
 
     def _give_up(self, exc: BaseException) -> None:
-        log.warning("the parsing helper failed (%s); parsing in this process from now on", exc)
+        log.warning("the parsing helper failed (%s); parsing in this process now", _kind(exc))
         self.close()
 
     def close(self) -> None:
@@ -149,3 +150,7 @@ class ParseAhead:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _kind(exc: BaseException) -> str:
+    return type(exc).__name__

@@ -234,4 +234,4 @@ def test_a_batch_the_helper_cannot_send_back_is_parsed_here(
 
     assert helped["reports"] == alone["reports"] and helped["parse_helpers"] == 1
     assert snapshot() == expected
-    assert "parsing it here" in caplog.text and "parsing helper failed (" not in caplog.text
+    assert "parsed here" in caplog.text and "parsing helper failed (" not in caplog.text
