@@ -128,7 +128,7 @@ def theme_choices() -> Choices:
     rows = Theme.objects.order_by("title", "id").values_list(
         "id", "title", "keywords", "titles", "title_source"
     )
-    items = [("", "—"), *((row[0], Theme.label_for(*row)) for row in rows)]
+    items = [("", "—"), *((row[0], Theme.label_for(*row, language=language)) for row in rows)]
     choices = Choices.of(items)
     with _LOCK:
         _THEMES[language] = (stamp, choices)
