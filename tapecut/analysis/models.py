@@ -84,8 +84,8 @@ class Theme(models.Model):
     LABEL_FIELDS = ("id", "title", "title_source", "titles", "keywords")
 
     def __str__(self) -> str:
-        """The name in the language of the page (``label_in`` the active language)."""
-        return self.label_in(get_language() or settings.LANGUAGE_CODE)
+        """The name in the language of the page."""
+        return self.label_in()
 
     @staticmethod
     def label_for(
@@ -110,8 +110,9 @@ class Theme(models.Model):
     def label(self) -> str:
         return str(self)
 
-    def label_in(self, language: str) -> str:
-        """The name for a reader of ``language`` (``label_for`` this theme's columns)."""
+    def label_in(self, language: str | None = None) -> str:
+        """The name for a reader of ``language``, by default the page's (``label_for`` this
+        theme's columns)."""
         return self.label_for(
             self.pk, self.title, self.keywords, self.titles, self.title_source, language
         )
