@@ -14,22 +14,21 @@ import re
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SIGNALS = re.compile(
     r"text overlap (?P<lexical>\d+(?:\.\d+)?) \(Jaccard of 5-character shingles\), "
     r"meaning (?P<semantic>-?\d+(?:\.\d+)?) \(centred cosine\), "
     r"(?P<numbers>the same numbers|different numbers)"
 )
-VERB = re.compile(r"^(?P<verb>Merged automatically|Merged by hand|Unmerged|Rejected)(?::\s*|$)")
-
-
-def _verbs() -> dict[str, str]:
-    return {
-        "Merged automatically": _("Merged automatically"),
-        "Merged by hand": _("Merged by hand"),
-        "Unmerged": _("Unmerged"),
-        "Rejected": _("Rejected"),
-    }
+# The verbs the merge actions write, each with its words for the reader.
+VERBS = {
+    "Merged automatically": gettext_lazy("Merged automatically"),
+    "Merged by hand": gettext_lazy("Merged by hand"),
+    "Unmerged": gettext_lazy("Unmerged"),
+    "Rejected": gettext_lazy("Rejected"),
+}
+VERB = re.compile(rf"^(?P<verb>{'|'.join(map(re.escape, VERBS))})(?::\s*|$)")
 
 
 def _signals(m: re.Match[str]) -> str:
@@ -52,7 +51,7 @@ def _line(line: str) -> str:
     if m is None:
         return SIGNALS.sub(_signals, line)
     rest = SIGNALS.sub(_signals, line[m.end() :])
-    verb = _verbs()[m["verb"]]
+    verb = str(VERBS[m["verb"]])
     return f"{verb}: {rest}" if rest else verb
 
 
