@@ -19,13 +19,14 @@ from django.utils.translation import get_language
 from markdown_it import MarkdownIt
 
 from tapecut.accounts.permissions import require
+from tapecut.analysis.langspace import language_key
 
 GUIDE = Path(settings.BASE_DIR).parent / "docs" / "insights.md"
 
 
 def guide_for(language: str | None) -> Path:
     """docs/insights.<lang>.md for ``language`` ("de", "de-at") where it exists, else GUIDE."""
-    primary = (language or "").split("-")[0].lower()
+    primary = language_key(language)
     if primary.isalpha() and primary != "en":
         translated = GUIDE.with_name(f"{GUIDE.stem}.{primary}{GUIDE.suffix}")
         if translated.is_file():
