@@ -37,9 +37,13 @@ def guide_for(language: str | None) -> Path:
 @cache
 def _html(text: str) -> SafeString:
     # CommonMark with tables; raw HTML in the file stays text, images (screenshots) are left
-    # out: the page is the dashboard's explanation, not a copy of the docs folder.
-    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
-    return mark_safe(md.render(text))  # noqa: S308 - html off: markdown-it escapes the source
+    # out: the page is the dashboard's explanation, not a copy of the docs folder. They are
+    # parsed and rendered as nothing (a disabled rule would leave "!" and a link to a file the
+    # site does not serve), and a paragraph that held only an image goes with it.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.add_render_rule("image", lambda *_args: "")
+    html = md.render(text).replace("<p></p>\n", "")
+    return mark_safe(html)  # noqa: S308 - html off: markdown-it escapes the source
 
 
 @require("insights")

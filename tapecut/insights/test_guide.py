@@ -47,6 +47,7 @@ def test_a_german_reader_gets_the_german_guide(personas: Any) -> None:
     assert "<h2>Erfüllungsaufwand (Standardkostenmodell)</h2>" in german
     assert "<title>Wie jede Zahl gezählt wird · Tapecut</title>" in german
     assert "<table>" in german and "<img" not in german
+    assert 'href="dashboard.png"' not in german and "<p></p>" not in german  # no screenshot
 
     english = page(leader(personas, "en"))
     assert ENGLISH in english and GERMAN not in english
